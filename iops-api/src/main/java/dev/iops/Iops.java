@@ -1,0 +1,205 @@
+package dev.iops;
+
+import dev.iops.internal.Registry;
+import dev.iops.internal.Selector;
+import dev.iops.spi.Profiler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Measures the I/O a block of code performs.
+ *
+ * <pre>{@code
+ * try (IopsSession s = Iops.start()) { work(); }                 // s.report() afterwards
+ * IopsReport r = Iops.measure(() -> work());
+ * Measured<byte[]> m = Iops.measure(() -> Files.readAllBytes(path)); // m.value(), m.report()
+ * IopsReport h = Iops.with().profiler("strace").scope(Scope.THREAD).histogram().measure(() -> work());
+ * System.out.println(r.toText());
+ * }</pre>
+ *
+ * <h2>Which profiler measures</h2>
+ * Profilers are found with {@link java.util.ServiceLoader} (add {@code iops-linux}, {@code iops-macos} or
+ * {@code iops-windows} next to this module). The best usable one that can do what was asked measures: highest
+ * {@linkplain Profiler#priority() priority}, ties by name. A request for {@link Builder#histogram()} or
+ * {@link Scope#THREAD} only considers profilers that can do it. A profiler that fails to start is skipped with one
+ * SLF4J warning, and the report's {@link IopsReport#notes()} say so. The system property
+ * {@code -Diops.profiler=NAME} picks a profiler when the code does not name one with {@link Builder#profiler(String)};
+ * a named profiler is never replaced by another: if it cannot run, the call fails. When nothing can measure,
+ * {@link NoProfilerException} lists every candidate and why it was not used; iops never returns a silent zero.
+ *
+ * <p>Thread-safety: all static methods are thread-safe. {@link Builder} is not; each call of
+ * {@link Builder#start()} takes its current settings.
+ */
+public final class Iops {
+    private Iops() {
+    }
+
+    /**
+     * Starts a session with the best usable profiler, {@link Scope#PROCESS}, no histogram requirement.
+     *
+     * @return the running session; close it to stop
+     * @throws NoProfilerException if no profiler can measure here
+     */
+    public static IopsSession start() {
+        return with().start();
+    }
+
+    /**
+     * Measures a block with default options.
+     *
+     * @param block the code to measure
+     * @return the report of the block
+     * @throws NoProfilerException if no profiler can measure here
+     */
+    public static IopsReport measure(Runnable block) {
+        return with().measure(block);
+    }
+
+    /**
+     * Measures a block that returns a value; its checked exceptions propagate unchanged.
+     *
+     * @param block the code to measure
+     * @param <T>   result type
+     * @param <E>   checked exception type of the block
+     * @return the block's value and the report
+     * @throws E                   what the block throws (the session is stopped first)
+     * @throws NoProfilerException if no profiler can measure here
+     */
+    public static <T, E extends Exception> Measured<T> measure(IoCallable<T, E> block) throws E {
+        return with().measure(block);
+    }
+
+    /** @return a builder for a measurement with options */
+    public static Builder with() {
+        return new Builder();
+    }
+
+    /**
+     * Every profiler found, in selection order, with whether it can run here and why not.
+     *
+     * @return an immutable list
+     */
+    public static List<ProfilerInfo> profilers() {
+        List<Profiler> sorted = new ArrayList<>(Registry.profilers());
+        sorted.sort(Selector.ORDER);
+        List<ProfilerInfo> infos = new ArrayList<>();
+        for (Profiler p : sorted) {
+            infos.add(Selector.info(p));
+        }
+        return List.copyOf(infos);
+    }
+
+    /**
+     * Options of one measurement. Not thread-safe; reusable: every {@link #start()} uses the options set so far.
+     */
+    public static final class Builder {
+        private String profiler;
+        private Scope scope = Scope.PROCESS;
+        private boolean histogram;
+
+        private Builder() {
+        }
+
+        /**
+         * Uses exactly this profiler; no fallback if it cannot run.
+         *
+         * @param name a profiler name such as {@code "procfs"}, {@code "strace"}, {@code "jfr"}
+         * @return this builder
+         */
+        public Builder profiler(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("profiler name must not be blank");
+            }
+            this.profiler = name;
+            return this;
+        }
+
+        /**
+         * Which threads to count; default {@link Scope#PROCESS}.
+         *
+         * @param scope the scope
+         * @return this builder
+         */
+        public Builder scope(Scope scope) {
+            this.scope = Objects.requireNonNull(scope, "scope");
+            return this;
+        }
+
+        /**
+         * Requires a profiler that sees every operation's size, so the report has a {@link SizeHistogram}
+         * (and, from tracers, per-target, per-path, latency and timeline detail). Per-operation profilers add
+         * these to every report anyway; this makes them a requirement.
+         *
+         * @return this builder
+         */
+        public Builder histogram() {
+            return histogram(true);
+        }
+
+        /**
+         * @param required whether a histogram is required
+         * @return this builder
+         */
+        public Builder histogram(boolean required) {
+            this.histogram = required;
+            return this;
+        }
+
+        /**
+         * Starts a session with these options.
+         *
+         * @return the running session
+         * @throws NoProfilerException if no profiler can measure what was asked
+         */
+        public IopsSession start() {
+            String named = profiler;
+            String origin = "profiler(\"" + profiler + "\")";
+            if (named == null) {
+                String property = System.getProperty(Selector.PROPERTY);
+                if (property != null && !property.isBlank()) {
+                    named = property.trim();
+                    origin = "-D" + Selector.PROPERTY + "=" + named;
+                }
+            }
+            List<Profiler> candidates = Selector.candidates(Registry.profilers(), named, origin, scope, histogram);
+            return IopsSession.open(candidates, named != null, scope, histogram);
+        }
+
+        /**
+         * Measures a block with these options.
+         *
+         * @param block the code to measure
+         * @return the report
+         */
+        public IopsReport measure(Runnable block) {
+            Objects.requireNonNull(block, "block");
+            IopsSession s = start();
+            try (s) {
+                block.run();
+            }
+            return s.report();
+        }
+
+        /**
+         * Measures a block that returns a value; its checked exceptions propagate unchanged.
+         *
+         * @param block the code to measure
+         * @param <T>   result type
+         * @param <E>   checked exception type
+         * @return the value and the report
+         * @throws E what the block throws
+         */
+        public <T, E extends Exception> Measured<T> measure(IoCallable<T, E> block) throws E {
+            Objects.requireNonNull(block, "block");
+            IopsSession s = start();
+            T value;
+            try (s) {
+                value = block.call();
+            }
+            return new Measured<>(value, s.report());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.iops.internal;
+
+import dev.iops.Figure;
+import dev.iops.IoTotals;
+import dev.iops.LatencySummary;
+import dev.iops.OpDetail;
+import dev.iops.OpKind;
+import dev.iops.PathStats;
+import dev.iops.SizeHistogram;
+import dev.iops.TargetKind;
+import dev.iops.TimeSizeGrid;
+import dev.iops.spi.Op;
+import dev.iops.spi.OpSink;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place where operations from every per-operation profiler become figures: totals, size histogram,
+ * per-target and per-path tables, latency sketches, error count and the time x size grid. Memory is bounded
+ * (see {@link OpDetail}) whatever the number of operations. Not thread-safe: one aggregator per session,
+ * fed by the thread that stops it.
+ */
+public final class Aggregator implements OpSink {
+    /** Number of time slices the block is split into for the timeline. */
+    public static final int TIME_BINS = 50;
+
+    private final SizeHistogram.Builder histogram = SizeHistogram.builder();
+    private final long[][] totals = new long[TargetKind.values().length][4];
+    private final Map<String, PathAcc> paths = new HashMap<>();
+    private final long[] untracked = new long[4];
+    private final LatencySketch readLatency = new LatencySketch();
+    private final LatencySketch writeLatency = new LatencySketch();
+    private final long[] grid = new long[TIME_BINS * SizeHistogram.MAX_BUCKETS];
+    private long windowNanos = 1;
+    private long errors;
+    private boolean timed;
+
+    /** Mutable totals of one path. */
+    private static final class PathAcc {
+        final TargetKind target;
+        final long[] t = new long[4];
+
+        PathAcc(TargetKind target) {
+            this.target = target;
+        }
+    }
+
+    /**
+     * Sets the duration the timeline spans; call before the first operation arrives.
+     *
+     * @param nanos duration of the block in nanoseconds
+     */
+    public void window(long nanos) {
+        this.windowNanos = Math.max(1, nanos);
+    }
+
+    @Override
+    public void accept(Op op) {
+        if (op.failed()) {
+            errors++;
+            return;
+        }
+        int k = op.kind() == OpKind.READ ? 0 : 1;
+        histogram.record(op.kind(), op.bytes());
+        add(totals[op.target().ordinal()], k, op.bytes());
+        if (op.path() != null) {
+            PathAcc acc = paths.get(op.path());
+            if (acc == null && paths.size() < OpDetail.MAX_TRACKED_PATHS) {
+                acc = new PathAcc(op.target());
+                paths.put(op.path(), acc);
+            }
+            add(acc == null ? untracked : acc.t, k, op.bytes());
+        }
+        if (op.durationNanos() >= 0) {
+            (k == 0 ? readLatency : writeLatency).record(op.durationNanos());
+        }
+        if (op.offsetNanos() >= 0) {
+            timed = true;
+            int bin = (int) Math.min(TIME_BINS - 1, op.offsetNanos() * TIME_BINS / windowNanos);
+            grid[bin * SizeHistogram.MAX_BUCKETS + SizeHistogram.bucketIndex(op.bytes())]++;
+        }
+    }
+
+    private static void add(long[] t, int kind, long bytes) {
+        t[kind]++;
+        t[2 + kind] += bytes;
+    }
+
+    private static IoTotals totalsOf(long[] t) {
+        return new IoTotals(t[0], t[1], t[2], t[3]);
+    }
+
+    /** @return the size histogram of what was accepted so far */
+    public SizeHistogram histogram() {
+        return histogram.build();
+    }
+
+    /** @return totals over every target */
+    public IoTotals totals() {
+        IoTotals sum = IoTotals.ZERO;
+        for (long[] t : totals) {
+            sum = sum.plus(totalsOf(t));
+        }
+        return sum;
+    }
+
+    /** @return the figures every per-operation profiler measures */
+    public static Set<Figure> measuredFigures() {
+        return EnumSet.allOf(Figure.class);
+    }
+
+    /** @return the detail of what was accepted so far */
+    public OpDetail detail() {
+        Map<TargetKind, IoTotals> byTarget = new EnumMap<>(TargetKind.class);
+        for (TargetKind kind : TargetKind.values()) {
+            IoTotals t = totalsOf(totals[kind.ordinal()]);
+            if (t.totalOps() > 0) {
+                byTarget.put(kind, t);
+            }
+        }
+        List<PathStats> all = new ArrayList<>(paths.size());
+        paths.forEach((path, acc) -> all.add(new PathStats(path, acc.target, totalsOf(acc.t))));
+        all.sort(Comparator.comparingLong((PathStats p) -> p.totals().totalOps()).reversed()
+                .thenComparing(Comparator.comparingLong((PathStats p) -> p.totals().totalBytes()).reversed())
+                .thenComparing(PathStats::path));
+        List<PathStats> top = all.subList(0, Math.min(OpDetail.MAX_TOP_PATHS, all.size()));
+
+        Map<OpKind, LatencySummary> latency = new EnumMap<>(OpKind.class);
+        if (readLatency.count() > 0) {
+            latency.put(OpKind.READ, readLatency.summary());
+        }
+        if (writeLatency.count() > 0) {
+            latency.put(OpKind.WRITE, writeLatency.summary());
+        }
+        return new OpDetail(byTarget, top, paths.size(), totalsOf(untracked), latency, errors, timeline());
+    }
+
+    private Optional<TimeSizeGrid> timeline() {
+        if (!timed) {
+            return Optional.empty();
+        }
+        int sizes = 0;
+        for (int t = 0; t < TIME_BINS; t++) {
+            for (int s = 0; s < SizeHistogram.MAX_BUCKETS; s++) {
+                if (grid[t * SizeHistogram.MAX_BUCKETS + s] > 0) {
+                    sizes = Math.max(sizes, s + 1);
+                }
+            }
+        }
+        long[] cells = new long[TIME_BINS * sizes];
+        for (int t = 0; t < TIME_BINS; t++) {
+            System.arraycopy(grid, t * SizeHistogram.MAX_BUCKETS, cells, t * sizes, sizes);
+        }
+        long binNanos = Math.max(1, (windowNanos + TIME_BINS - 1) / TIME_BINS);
+        return Optional.of(new TimeSizeGrid(Duration.ofNanos(binNanos), TIME_BINS, sizes, cells));
+    }
+}

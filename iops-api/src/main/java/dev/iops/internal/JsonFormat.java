@@ -1,0 +1,215 @@
+package dev.iops.internal;
+
+import dev.iops.Figure;
+import dev.iops.IoTotals;
+import dev.iops.IopsReport;
+import dev.iops.LatencySummary;
+import dev.iops.OpDetail;
+import dev.iops.OpKind;
+import dev.iops.PathStats;
+import dev.iops.SizeHistogram;
+import dev.iops.TargetKind;
+import dev.iops.TimeSizeGrid;
+
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** Renders {@link IopsReport#toJson()}, schema {@code iops-report/1}. A hand-written writer: no dependency. */
+public final class JsonFormat {
+    /** Identifies the layout; bumped on any incompatible change. */
+    public static final String SCHEMA = "iops-report/1";
+
+    private JsonFormat() {
+    }
+
+    public static String format(IopsReport r) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append('{');
+        field(sb, "schema").append(str(SCHEMA)).append(',');
+        field(sb, "profiler").append(str(r.profiler())).append(',');
+        field(sb, "scope").append(str(r.scope().name())).append(',');
+        field(sb, "elapsedNanos").append(r.elapsed().toNanos()).append(',');
+        field(sb, "measured").append('[');
+        boolean first = true;
+        for (Figure f : r.measured()) {
+            sb.append(first ? "" : ",").append(str(f.key()));
+            first = false;
+        }
+        sb.append("],");
+        OptionalLong ro = r.figure(Figure.READ_OPS);
+        OptionalLong wo = r.figure(Figure.WRITE_OPS);
+        OptionalLong rb = r.figure(Figure.BYTES_READ);
+        OptionalLong wb = r.figure(Figure.BYTES_WRITTEN);
+        OptionalLong to = ro.isPresent() && wo.isPresent() ? OptionalLong.of(ro.getAsLong() + wo.getAsLong()) : OptionalLong.empty();
+        OptionalLong tb = rb.isPresent() && wb.isPresent() ? OptionalLong.of(rb.getAsLong() + wb.getAsLong()) : OptionalLong.empty();
+        field(sb, "readOps").append(num(ro)).append(',');
+        field(sb, "writeOps").append(num(wo)).append(',');
+        field(sb, "bytesRead").append(num(rb)).append(',');
+        field(sb, "bytesWritten").append(num(wb)).append(',');
+        field(sb, "totalOps").append(num(to)).append(',');
+        field(sb, "totalBytes").append(num(tb)).append(',');
+        field(sb, "iops").append(rate(r, to)).append(',');
+        field(sb, "readIops").append(rate(r, ro)).append(',');
+        field(sb, "writeIops").append(rate(r, wo)).append(',');
+        field(sb, "bytesPerSecond").append(rate(r, tb)).append(',');
+        field(sb, "readBytesPerSecond").append(rate(r, rb)).append(',');
+        field(sb, "writeBytesPerSecond").append(rate(r, wb)).append(',');
+        field(sb, "storage");
+        if (r.storage().isPresent()) {
+            sb.append('{');
+            field(sb, "bytesRead").append(r.storage().get().bytesRead()).append(',');
+            field(sb, "bytesWritten").append(r.storage().get().bytesWritten()).append('}');
+        } else {
+            sb.append("null");
+        }
+        sb.append(',');
+        field(sb, "histogram");
+        if (r.histogram().isPresent()) {
+            histogram(sb, r.histogram().get());
+        } else {
+            sb.append("null");
+        }
+        sb.append(',');
+        field(sb, "detail");
+        if (r.detail().isPresent()) {
+            detail(sb, r.detail().get());
+        } else {
+            sb.append("null");
+        }
+        sb.append(',');
+        field(sb, "notes").append('[');
+        for (int i = 0; i < r.notes().size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(str(r.notes().get(i)));
+        }
+        sb.append("]}");
+        return sb.toString();
+    }
+
+    private static void histogram(StringBuilder sb, SizeHistogram h) {
+        sb.append("{\"buckets\":[");
+        boolean first = true;
+        for (SizeHistogram.Bucket b : h.buckets()) {
+            sb.append(first ? "{" : ",{");
+            first = false;
+            field(sb, "index").append(b.index()).append(',');
+            field(sb, "minBytes").append(b.lowerBoundBytes()).append(',');
+            field(sb, "maxBytesExclusive").append(b.upperBoundBytes()).append(',');
+            field(sb, "readOps").append(b.readOps()).append(',');
+            field(sb, "writeOps").append(b.writeOps()).append(',');
+            field(sb, "readBytes").append(b.readBytes()).append(',');
+            field(sb, "writeBytes").append(b.writeBytes()).append('}');
+        }
+        sb.append("]}");
+    }
+
+    private static void detail(StringBuilder sb, OpDetail d) {
+        sb.append('{');
+        field(sb, "errors").append(d.errors()).append(',');
+        field(sb, "byTarget").append('{');
+        boolean first = true;
+        for (Map.Entry<TargetKind, IoTotals> e : d.byTarget().entrySet()) {
+            sb.append(first ? "" : ",");
+            first = false;
+            field(sb, e.getKey().name());
+            totals(sb, e.getValue());
+        }
+        sb.append("},");
+        field(sb, "distinctPaths").append(d.distinctPaths()).append(',');
+        field(sb, "topPaths").append('[');
+        first = true;
+        for (PathStats p : d.topPaths()) {
+            sb.append(first ? "{" : ",{");
+            first = false;
+            field(sb, "path").append(str(p.path())).append(',');
+            field(sb, "target").append(str(p.target().name())).append(',');
+            field(sb, "totals");
+            totals(sb, p.totals());
+            sb.append('}');
+        }
+        sb.append("],");
+        field(sb, "untrackedPaths");
+        totals(sb, d.untrackedPaths());
+        sb.append(',');
+        field(sb, "latency").append('{');
+        first = true;
+        for (Map.Entry<OpKind, LatencySummary> e : d.latency().entrySet()) {
+            LatencySummary l = e.getValue();
+            sb.append(first ? "" : ",");
+            first = false;
+            field(sb, e.getKey().name()).append('{');
+            field(sb, "count").append(l.count()).append(',');
+            field(sb, "p50Nanos").append(l.p50().toNanos()).append(',');
+            field(sb, "p90Nanos").append(l.p90().toNanos()).append(',');
+            field(sb, "p99Nanos").append(l.p99().toNanos()).append(',');
+            field(sb, "maxNanos").append(l.max().toNanos()).append('}');
+        }
+        sb.append("},");
+        field(sb, "timeline");
+        if (d.timeline().isPresent()) {
+            TimeSizeGrid g = d.timeline().get();
+            sb.append('{');
+            field(sb, "binWidthNanos").append(g.binWidth().toNanos()).append(',');
+            field(sb, "timeBins").append(g.timeBins()).append(',');
+            field(sb, "sizeBuckets").append(g.sizeBuckets()).append(',');
+            field(sb, "ops").append('[');
+            for (int t = 0; t < g.timeBins(); t++) {
+                sb.append(t == 0 ? "[" : ",[");
+                for (int s = 0; s < g.sizeBuckets(); s++) {
+                    sb.append(s == 0 ? "" : ",").append(g.ops(t, s));
+                }
+                sb.append(']');
+            }
+            sb.append("]}");
+        } else {
+            sb.append("null");
+        }
+        sb.append('}');
+    }
+
+    private static void totals(StringBuilder sb, IoTotals t) {
+        sb.append('{');
+        field(sb, "readOps").append(t.readOps()).append(',');
+        field(sb, "writeOps").append(t.writeOps()).append(',');
+        field(sb, "bytesRead").append(t.bytesRead()).append(',');
+        field(sb, "bytesWritten").append(t.bytesWritten()).append('}');
+    }
+
+    private static StringBuilder field(StringBuilder sb, String name) {
+        return sb.append('"').append(name).append("\":");
+    }
+
+    private static String num(OptionalLong v) {
+        return v.isPresent() ? Long.toString(v.getAsLong()) : "null";
+    }
+
+    private static String rate(IopsReport r, OptionalLong v) {
+        if (v.isEmpty()) {
+            return "null";
+        }
+        double d = r.perSecond(v.getAsLong());
+        return Double.isFinite(d) ? Double.toString(d) : "null";
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    public static String str(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

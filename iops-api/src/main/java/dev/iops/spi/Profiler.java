@@ -1,0 +1,69 @@
+package dev.iops.spi;
+
+import java.util.Set;
+
+/**
+ * A source of I/O measurements: one per backend (procfs counters, strace, JFR, ...). Implementations are
+ * found with {@link java.util.ServiceLoader}: declare them in {@code module-info.java} with
+ * {@code provides dev.iops.spi.Profiler with ...} <em>and</em> in
+ * {@code META-INF/services/dev.iops.spi.Profiler}, and give them a public no-argument constructor.
+ *
+ * <p>A profiler stays small: it starts and stops its source and turns the source's raw output into
+ * {@link Op}s or {@link IoCounters}. It does not time the block, aggregate, format or log the report;
+ * the session does.
+ *
+ * <h2>Selection</h2>
+ * Among the profilers that are {@linkplain #availability() usable} and have every {@link Capability} the
+ * request needs, the one with the highest {@link #priority()} is started; ties go to the smaller
+ * {@link #name()}. If it fails to start, the next one is tried.
+ *
+ * <p>Thread-safety: instances are shared by every session of the JVM, so all methods must be thread-safe.
+ */
+public interface Profiler {
+    /**
+     * Short, stable, lower-case id used in {@code -Diops.profiler=NAME}, {@code Iops.with().profiler(NAME)}
+     * and in reports, e.g. {@code "procfs"}, {@code "strace"}, {@code "jfr"}.
+     *
+     * @return the name, never {@code null}
+     */
+    String name();
+
+    /**
+     * Selection priority; higher wins. The bands:
+     * <ul>
+     *   <li>{@code 300..399}: exact OS-level per-operation tracers (strace, fs_usage);</li>
+     *   <li>{@code 200..299}: exact OS-level operation counters (procfs, Windows I/O counters);</li>
+     *   <li>{@code 100..199}: JVM-level per-operation sources (JFR), which miss I/O the JVM does not report;</li>
+     *   <li>{@code 0..99}: approximate or bytes-only counters;</li>
+     *   <li>below 0: test doubles and experiments, never chosen over a real profiler.</li>
+     * </ul>
+     *
+     * @return the priority
+     */
+    int priority();
+
+    /**
+     * What this profiler can do beyond process-wide counts.
+     *
+     * @return an unmodifiable set, never {@code null}
+     */
+    Set<Capability> capabilities();
+
+    /**
+     * Whether this profiler can run here. Must be cheap, free of side effects (no child process, no
+     * attach, no file written) and must not throw; may be called often.
+     *
+     * @return usable, or unusable with a one-line reason that says what is missing and what to do
+     */
+    Availability availability();
+
+    /**
+     * Opens a measurement window. Called on {@code request.thread()}. The last action must be to open the
+     * window (first snapshot, begin marker), so that the profiler's own start-up is not counted.
+     *
+     * @param request what to measure
+     * @return the running recording, never {@code null}
+     * @throws ProfilerStartException if the profiler cannot start; the message says why and what to do
+     */
+    Recording start(RecordingRequest request);
+}

@@ -1,0 +1,11 @@
+/**
+ * iops API: the facade ({@code dev.iops}) and the provider SPI ({@code dev.iops.spi}).
+ */
+module dev.iops.api {
+    requires org.slf4j;
+
+    exports dev.iops;
+    exports dev.iops.spi;
+
+    uses dev.iops.spi.Profiler;
+}

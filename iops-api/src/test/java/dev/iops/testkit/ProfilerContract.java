@@ -1,0 +1,160 @@
+package dev.iops.testkit;
+
+import dev.iops.Iops;
+import dev.iops.IopsReport;
+import dev.iops.ProfilerInfo;
+import dev.iops.Scope;
+import dev.iops.spi.Capability;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The compatibility kit: the same real workloads, with the same exact truths, for every profiler. A provider's
+ * test class extends it and names its profiler; the tests are skipped, with the provider's own reason, where
+ * the profiler cannot run.
+ *
+ * <p>Every workload runs once unmeasured first: the JVM loads classes on first use, and class loading reads
+ * files, which a thread-scoped profiler rightly counts. The measured run then does only the workload's I/O.
+ */
+public abstract class ProfilerContract {
+    @TempDir
+    protected Path dir;
+
+    /** @return the name of the profiler under test */
+    protected abstract String profilerName();
+
+    /** @return the scope the exact truths are measured in: THREAD where the profiler can count one thread */
+    protected Scope exactScope() {
+        return info().capabilities().contains(Capability.THREAD_SCOPE) ? Scope.THREAD : Scope.PROCESS;
+    }
+
+    protected ProfilerInfo info() {
+        return Iops.profilers().stream().filter(p -> p.name().equals(profilerName())).findFirst()
+                .orElseThrow(() -> new AssertionError("profiler '" + profilerName() + "' is not registered: "
+                        + Iops.profilers()));
+    }
+
+    @BeforeEach
+    void requireUsable() {
+        ProfilerInfo info = info();
+        assumeTrue(info.usable(), () -> profilerName() + " is not usable here: " + info.reason());
+    }
+
+    /** Runs {@code work} once unmeasured, then measured in {@code scope}. */
+    protected IopsReport measure(Scope scope, Workloads.IoWork work, Path file) throws IOException {
+        work.run(file);
+        return Iops.with().profiler(profilerName()).scope(scope).measure(() -> {
+            work.run(file);
+            return null;
+        }).report();
+    }
+
+    @Test
+    void reportsItsOwnName() throws IOException {
+        IopsReport r = measure(exactScope(), f -> { }, dir.resolve("none"));
+        assertThat(r.profiler()).isEqualTo(profilerName());
+        assertThat(r.scope()).isEqualTo(exactScope());
+    }
+
+    @Test
+    void countsFileOutputStreamWritesExactly() throws IOException {
+        IopsReport r = measure(exactScope(), Workloads::writeStream, dir.resolve("a.bin"));
+        assertThat(r.writeOps()).isEqualTo(Workloads.BLOCKS);
+        assertThat(r.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        assertThat(r.readOps()).isZero();
+    }
+
+    @Test
+    void countsFileInputStreamReadsExactlyIncludingEndOfFile() throws IOException {
+        Path file = dir.resolve("a.bin");
+        Workloads.writeStream(file);
+        IopsReport r = measure(exactScope(), Workloads::readStream, file);
+        assertThat(r.readOps()).isEqualTo(Workloads.BLOCKS + 1);
+        assertThat(r.bytesRead()).isEqualTo(Workloads.TOTAL);
+        assertThat(r.writeOps()).isZero();
+    }
+
+    @Test
+    void countsFileChannelWritesAndReadsExactly() throws IOException {
+        Path file = dir.resolve("c.bin");
+        IopsReport w = measure(exactScope(), Workloads::writeChannel, file);
+        assertThat(w.writeOps()).isEqualTo(Workloads.BLOCKS);
+        assertThat(w.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        IopsReport r = measure(exactScope(), Workloads::readChannel, file);
+        assertThat(r.readOps()).isEqualTo(Workloads.BLOCKS + 1);
+        assertThat(r.bytesRead()).isEqualTo(Workloads.TOTAL);
+    }
+
+    @Test
+    void countsRandomAccessFileWritesAndReadsExactly() throws IOException {
+        Path file = dir.resolve("r.bin");
+        IopsReport w = measure(exactScope(), Workloads::writeRandomAccess, file);
+        assertThat(w.writeOps()).isEqualTo(Workloads.BLOCKS);
+        assertThat(w.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        IopsReport r = measure(exactScope(), Workloads::readRandomAccess, file);
+        assertThat(r.readOps()).isEqualTo(Workloads.BLOCKS + 1);
+        assertThat(r.bytesRead()).isEqualTo(Workloads.TOTAL);
+    }
+
+    @Test
+    void doesNotCountItselfInAnEmptyBlock() throws IOException {
+        IopsReport r = measure(exactScope(), f -> { }, dir.resolve("none"));
+        if (exactScope() == Scope.THREAD) {
+            assertThat(r.readOps()).as("reads in an empty block").isZero();
+            assertThat(r.writeOps()).as("writes in an empty block").isZero();
+            assertThat(r.bytesRead()).isZero();
+            assertThat(r.bytesWritten()).isZero();
+        }
+    }
+
+    @Test
+    void processScopeSeesAnotherThreadsWrites() throws Exception {
+        Path file = dir.resolve("t.bin");
+        Workloads.writeStream(file);
+        IopsReport r = Iops.with().profiler(profilerName()).scope(Scope.PROCESS).measure(() -> {
+            runOnOtherThread(file);
+            return null;
+        }).report();
+        assertThat(r.writeOps()).isGreaterThanOrEqualTo(Workloads.BLOCKS);
+        assertThat(r.bytesWritten()).isGreaterThanOrEqualTo(Workloads.TOTAL);
+    }
+
+    @Test
+    void threadScopeDoesNotSeeAnotherThreadsWrites() throws Exception {
+        assumeTrue(info().capabilities().contains(Capability.THREAD_SCOPE), "no thread scope");
+        Path file = dir.resolve("t.bin");
+        Workloads.writeStream(file);
+        runOnOtherThread(file); // warm up thread start
+        IopsReport r = Iops.with().profiler(profilerName()).scope(Scope.THREAD).measure(() -> {
+            runOnOtherThread(file);
+            return null;
+        }).report();
+        assertThat(r.writeOps()).isZero();
+        assertThat(r.bytesWritten()).isZero();
+    }
+
+    private static void runOnOtherThread(Path file) throws InterruptedException {
+        AtomicReference<IOException> error = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                Workloads.writeStream(file);
+            } catch (IOException e) {
+                error.set(e);
+            }
+        }, "iops-contract-writer");
+        t.start();
+        t.join();
+        if (error.get() != null) {
+            throw new UncheckedIOException(error.get());
+        }
+    }
+}

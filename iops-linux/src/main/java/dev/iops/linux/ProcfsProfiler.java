@@ -1,0 +1,190 @@
+package dev.iops.linux;
+
+import dev.iops.Scope;
+import dev.iops.StorageBytes;
+import dev.iops.spi.Availability;
+import dev.iops.spi.Capability;
+import dev.iops.spi.IoCounters;
+import dev.iops.spi.OpSink;
+import dev.iops.spi.Profiler;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.Recording;
+import dev.iops.spi.RecordingFailedException;
+import dev.iops.spi.RecordingRequest;
+import dev.iops.spi.RecordingResult;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Linux I/O accounting counters: {@code /proc/thread-self/io} for {@link Scope#THREAD}, {@code /proc/self/io} for
+ * {@link Scope#PROCESS}, read before and after the block. {@code syscr}/{@code syscw} are the operation counts
+ * (every read-like and write-like system call, whatever the target: files, pipes, sockets, terminals),
+ * {@code rchar}/{@code wchar} the bytes, {@code read_bytes}/{@code write_bytes} the storage-level bytes.
+ *
+ * <p>Its own I/O is not counted: the file is opened before the window and read with one {@code pread} at offset
+ * 0 per snapshot. The first snapshot's read lands inside the window (the kernel counts a read after producing its
+ * data, so the second snapshot includes it), and is subtracted exactly: one operation and the bytes it returned.
+ * The second snapshot's read is not in its own figures.
+ *
+ * <p>Name {@code procfs}, priority 200 (exact OS counters). Count-only: no histogram. Thread-safe.
+ */
+public final class ProcfsProfiler implements Profiler {
+    /** This profiler's name. */
+    public static final String NAME = "procfs";
+
+    private static final Path SELF = Path.of("/proc/self/io");
+    private static final Path THREAD_SELF = Path.of("/proc/thread-self/io");
+    private static final Set<Capability> CAPABILITIES =
+            Collections.unmodifiableSet(EnumSet.of(Capability.THREAD_SCOPE, Capability.STORAGE_BYTES));
+    private static final int BUFFER = 512;
+
+    private volatile boolean warm;
+
+    /** Creates the profiler; it holds no resources until a recording starts. */
+    public ProcfsProfiler() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 200;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Availability availability() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return Availability.unusable("needs Linux /proc I/O accounting; this is " + os);
+        }
+        if (!Files.isReadable(SELF)) {
+            return Availability.unusable(SELF + " is not readable (kernel without CONFIG_TASK_IO_ACCOUNTING, "
+                    + "or /proc not mounted); mount /proc or use another profiler");
+        }
+        if (!Files.isReadable(THREAD_SELF)) {
+            return Availability.unusable(THREAD_SELF + " is not readable (Linux older than 3.17?)");
+        }
+        return Availability.ready();
+    }
+
+    @Override
+    public Recording start(RecordingRequest request) {
+        Path path = request.scope() == Scope.THREAD ? THREAD_SELF : SELF;
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException | RuntimeException e) {
+            throw new ProfilerStartException("procfs could not open " + path + ": " + e.getMessage()
+                    + ". Check that /proc is mounted and readable, or use another profiler.", e);
+        }
+        try {
+            ProcfsRecording recording = new ProcfsRecording(channel, path);
+            if (!warm) {
+                recording.snapshot(); // loads and links the snapshot path outside any window
+                warm = true;
+            }
+            recording.begin();
+            return recording;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw new ProfilerStartException("procfs could not read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was written; the descriptor is released either way
+        }
+    }
+
+    /** One window over a kept descriptor. */
+    static final class ProcfsRecording implements Recording {
+        private final FileChannel channel;
+        private final Path path;
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        private ProcIo before;
+        private int beforeLength;
+        private boolean closed;
+
+        ProcfsRecording(FileChannel channel, Path path) {
+            this.channel = channel;
+            this.path = path;
+        }
+
+        /** Reads the counters with exactly one pread at offset 0; returns the bytes read. */
+        int read() throws IOException {
+            buffer.clear();
+            int n = channel.read(buffer, 0);
+            if (n <= 0 || n >= BUFFER) {
+                throw new IOException("unexpected read of " + n + " bytes from " + path);
+            }
+            return n;
+        }
+
+        ProcIo snapshot() throws IOException {
+            int n = read();
+            return ProcIo.parse(buffer.array(), n);
+        }
+
+        void begin() throws IOException {
+            int n = read();
+            beforeLength = n;
+            before = ProcIo.parse(buffer.array(), n);
+        }
+
+        @Override
+        public RecordingResult stop(OpSink sink) {
+            ProcIo after;
+            try {
+                int n = read(); // first: close the window
+                after = ProcIo.parse(buffer.array(), n);
+            } catch (IOException | RuntimeException e) {
+                throw new RecordingFailedException("procfs could not read " + path + " at the end of the block: "
+                        + e.getMessage(), e);
+            }
+            return RecordingResult.ofCounters(delta(before, beforeLength, after));
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    /**
+     * The counters of a window, without the one read that took the first snapshot.
+     *
+     * @param before       first snapshot
+     * @param beforeLength bytes the first snapshot's read returned
+     * @param after        second snapshot
+     * @return the deltas
+     */
+    static IoCounters delta(ProcIo before, int beforeLength, ProcIo after) {
+        return IoCounters.of(after.syscr() - before.syscr() - 1, after.syscw() - before.syscw(),
+                        after.rchar() - before.rchar() - beforeLength, after.wchar() - before.wchar())
+                .withStorage(new StorageBytes(after.readBytes() - before.readBytes(),
+                        after.writeBytes() - before.writeBytes()));
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Linux profilers for iops: {@link dev.iops.linux.ProcfsProfiler} (I/O accounting counters).
+ */
+package dev.iops.linux;

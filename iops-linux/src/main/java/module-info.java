@@ -1,0 +1,9 @@
+/**
+ * Linux profilers for iops.
+ */
+module dev.iops.linux {
+    requires dev.iops.api;
+    requires org.slf4j;
+
+    provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler;
+}
