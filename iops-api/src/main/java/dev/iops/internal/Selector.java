@@ -46,12 +46,16 @@ public final class Selector {
         return "scope " + scope + (histogram ? " with a histogram" : "");
     }
 
-    private static String lacking(Capability c) {
-        return switch (c) {
-            case OPERATION_SIZES -> "does not see operation sizes (needed by histogram())";
-            case THREAD_SCOPE -> "cannot count a single thread (needed by Scope.THREAD)";
-            default -> "lacks " + c;
-        };
+    private static String lacking(Set<Capability> missing) {
+        List<String> parts = new ArrayList<>();
+        for (Capability c : missing) {
+            parts.add(switch (c) {
+                case OPERATION_SIZES -> "does not see operation sizes (needed by histogram())";
+                case THREAD_SCOPE -> "cannot count a single thread (needed by Scope.THREAD)";
+                default -> "lacks " + c;
+            });
+        }
+        return String.join(" and ", parts);
     }
 
     /**
@@ -96,7 +100,7 @@ public final class Selector {
                         }
                     }
                     throw new NoProfilerException("Profiler '" + named + "' (from " + origin + ") cannot measure "
-                            + wanted(scope, histogram) + ": it " + lacking(missing.iterator().next()) + ". "
+                            + wanted(scope, histogram) + ": it " + lacking(missing) + ". "
                             + (able.isEmpty() ? "No usable profiler here can." : "Usable profilers that can: "
                             + String.join(", ", able) + "."), infos);
                 }
@@ -118,7 +122,7 @@ public final class Selector {
             if (!info.usable()) {
                 why.append("not usable: ").append(info.reason());
             } else if (!missing.isEmpty()) {
-                why.append(lacking(missing.iterator().next()));
+                why.append(lacking(missing));
             } else {
                 result.add(p);
                 why.append("ok");
