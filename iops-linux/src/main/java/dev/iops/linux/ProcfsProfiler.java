@@ -48,6 +48,7 @@ public final class ProcfsProfiler implements Profiler {
     private static final int BUFFER = 512;
 
     private volatile boolean warm;
+    private volatile Availability availability; // the machine does not change under a running JVM
 
     /** Creates the profiler; it holds no resources until a recording starts. */
     public ProcfsProfiler() {
@@ -70,6 +71,15 @@ public final class ProcfsProfiler implements Profiler {
 
     @Override
     public Availability availability() {
+        Availability a = availability;
+        if (a == null) {
+            a = probe();
+            availability = a;
+        }
+        return a;
+    }
+
+    private static Availability probe() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
             return Availability.unusable("needs Linux /proc I/O accounting; this is " + os);
@@ -138,6 +148,11 @@ public final class ProcfsProfiler implements Profiler {
                 throw new IOException("unexpected read of " + n + " bytes from " + path);
             }
             return n;
+        }
+
+        /** The bytes of the last read, for tests. */
+        byte[] bufferBytes() {
+            return buffer.array().clone();
         }
 
         ProcIo snapshot() throws IOException {
