@@ -100,25 +100,37 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
                 EnumSet.allOf(Figure.class), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
-    /** @return a copy with this histogram */
+    /**
+     * @param histogram the operation sizes
+     * @return a copy with this histogram
+     */
     public IopsReport withHistogram(SizeHistogram histogram) {
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
                 storage, Optional.of(histogram), detail, notes);
     }
 
-    /** @return a copy with this detail */
+    /**
+     * @param detail the per-operation detail
+     * @return a copy with this detail
+     */
     public IopsReport withDetail(OpDetail detail) {
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
                 storage, histogram, Optional.of(detail), notes);
     }
 
-    /** @return a copy with this storage figure */
+    /**
+     * @param storage storage-level bytes
+     * @return a copy with this storage figure
+     */
     public IopsReport withStorage(StorageBytes storage) {
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
                 Optional.of(storage), histogram, detail, notes);
     }
 
-    /** @return a copy with {@code note} appended to the notes */
+    /**
+     * @param note a caveat for the reader
+     * @return a copy with {@code note} appended to the notes
+     */
     public IopsReport withNote(String note) {
         List<String> all = new ArrayList<>(notes);
         all.add(Objects.requireNonNull(note, "note"));
