@@ -181,6 +181,17 @@ class IopsSessionTest {
     }
 
     @Test
+    void askingACountOnlyProfilerForAHistogramIsAClearError() {
+        assertThatThrownBy(() -> Iops.with().profiler("fake-counter").histogram().measure(() -> { }))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessageStartingWith("Profiler 'fake-counter' (from profiler(\"fake-counter\")) cannot measure scope "
+                        + "PROCESS with a histogram: it does not see operation sizes (needed by histogram()). "
+                        + "Usable profilers that can: ")
+                .hasMessageContaining("fake-tracer");
+        assertThat(counter.started.get()).isZero();
+    }
+
+    @Test
     void profilersAreListedInSelectionOrder() {
         List<ProfilerInfo> infos = Iops.profilers();
         for (int i = 1; i < infos.size(); i++) {
