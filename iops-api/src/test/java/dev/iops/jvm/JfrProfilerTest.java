@@ -24,8 +24,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -265,6 +268,66 @@ class JfrProfilerTest {
         // Other threads of the JVM (the test runner) may do I/O meanwhile; none of it may be ours.
         assertThat(r.detail().orElseThrow().topPaths()).extracting(PathStats::path)
                 .noneMatch(p -> p.endsWith(".jfr") || p.contains("iops-jfr-"));
+    }
+
+    @Test
+    void doesNotSeeTransferToNorMemoryMappedWritesAsItsNotesSay() throws IOException {
+        Path source = dir.resolve("s.bin");
+        Path target = dir.resolve("t.bin");
+        Workloads.writeStream(source);
+        Workloads.IoWork copyAndMap = f -> {
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+                long done = 0;
+                while (done < Workloads.TOTAL) {
+                    done += in.transferTo(done, Workloads.TOTAL - done, out);
+                }
+                MappedByteBuffer map = out.map(FileChannel.MapMode.READ_WRITE, 0, Workloads.BLOCK);
+                map.put(0, (byte) 1);
+            }
+        };
+        IopsReport r = measure(Scope.THREAD, copyAndMap, target);
+        assertThat(Files.size(target)).isEqualTo(Workloads.TOTAL); // the I/O did happen...
+        assertThat(r.totalOps()).isZero(); // ...and jfr cannot see it
+        assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("transferTo", "memory-mapped"));
+    }
+
+    @Test
+    void concurrentThreadSessionsEachCountTheirOwnThreadExactly() throws Exception {
+        int threads = 2;
+        List<AtomicReference<Object>> results = new java.util.ArrayList<>();
+        List<Thread> workers = new java.util.ArrayList<>();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+        for (int i = 0; i < threads; i++) {
+            Path file = dir.resolve("c" + i + ".bin");
+            AtomicReference<Object> result = new AtomicReference<>();
+            results.add(result);
+            workers.add(new Thread(() -> {
+                try {
+                    Workloads.writeStream(file);
+                    IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                        together.await(); // both windows open at once, both threads writing
+                        Workloads.writeStream(file);
+                        return null;
+                    }).report();
+                    result.set(r);
+                } catch (Exception | AssertionError e) {
+                    result.set(e);
+                }
+            }, "iops-test-session-" + i));
+        }
+        workers.forEach(Thread::start);
+        for (Thread t : workers) {
+            t.join();
+        }
+        for (AtomicReference<Object> result : results) {
+            assertThat(result.get()).isInstanceOf(IopsReport.class);
+            IopsReport r = (IopsReport) result.get();
+            assertThat(r.writeOps()).isEqualTo(Workloads.BLOCKS);
+            assertThat(r.bytesWritten()).isEqualTo(Workloads.TOTAL);
+            assertThat(r.readOps()).isZero();
+        }
     }
 
     private static List<Path> ownFiles() {
