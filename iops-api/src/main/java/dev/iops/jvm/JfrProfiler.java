@@ -38,10 +38,12 @@ import java.util.Set;
  * OS tracer can run (no ptrace in a container, no admin rights on macOS, Windows).
  *
  * <h2>Costs</h2>
- * The first recording of the JVM costs about a third of a second (JFR starts and instruments the JDK's I/O
- * classes); it is done once, inside the first {@link #start}, before that block's window opens, so it is not
- * in any measured figure. After that each block costs a few milliseconds outside its window (start, stop,
- * reading the file back), and each operation inside it some tens of nanoseconds more.
+ * The first recording of the JVM costs between a third of a second and a second (JFR starts and instruments
+ * the JDK's I/O classes); it is done once, inside the first {@link #start}, before that block's window opens,
+ * so it is not in any measured figure. After that each block costs milliseconds outside its window (start,
+ * stop, reading the file back): about 3 to 5 ms once the JIT has compiled JFR's file parser, which takes some
+ * hundreds of blocks, and about 10 ms before. Each operation inside a window costs some tens of nanoseconds
+ * more. {@code dev.iops.examples.JfrBenchmark} measures all of these.
  *
  * <h2>Living with other recordings</h2>
  * A recording the user started keeps running and keeps its own settings and file. While a block is measured

@@ -83,7 +83,9 @@ final class JfrWindow implements Recording {
             recording.setDestination(file);
             JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD);
             recording.start();
-            window.origin = Instant.now(); // last: the window is open
+            // Last: the window is open. Events carry wall-clock Instants derived from JFR's ticks; Instant.now()
+            // is on the same wall clock, close enough for a timeline split in 50 slices of the block.
+            window.origin = Instant.now();
             return window;
         } catch (IOException | RuntimeException e) {
             if (recording != null) {
