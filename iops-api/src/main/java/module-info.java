@@ -3,9 +3,12 @@
  */
 module dev.iops.api {
     requires org.slf4j;
+    requires jdk.jfr;
 
     exports dev.iops;
     exports dev.iops.spi;
 
     uses dev.iops.spi.Profiler;
+
+    provides dev.iops.spi.Profiler with dev.iops.jvm.JfrProfiler;
 }

@@ -1,0 +1,168 @@
+package dev.iops.jvm;
+
+import dev.iops.Scope;
+import dev.iops.spi.Op;
+import dev.iops.spi.OpSink;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.Recording;
+import dev.iops.spi.RecordingFailedException;
+import dev.iops.spi.RecordingResult;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One measured block: its own {@link jdk.jfr.Recording}, writing to its own file. The only class that drives
+ * Flight Recorder; {@link JfrEvents} maps what it reads back.
+ *
+ * <p>Not thread-safe beyond the {@link Recording} contract (stop at most once, then close).
+ */
+final class JfrWindow implements Recording {
+    /** The notes of every report this profiler makes. */
+    static final String[] NOTES = {
+            "jfr sees JVM-level operations only: FileInputStream/FileOutputStream, RandomAccessFile, FileChannel "
+                    + "read/write, socket streams and SocketChannel. It misses memory-mapped files, "
+                    + "FileChannel.transferTo/transferFrom and Files.copy, AsynchronousFileChannel, native code and "
+                    + "some socket adaptor reads",
+            "jfr counts Java calls, not system calls; a call that threw shows as a 0-byte operation"
+    };
+
+    private final jdk.jfr.Recording recording;
+    private final Path file;
+    private final long threadId;
+    private Instant origin;
+    private boolean closed;
+
+    private JfrWindow(jdk.jfr.Recording recording, Path file, long threadId) {
+        this.recording = recording;
+        this.file = file;
+        this.threadId = threadId;
+    }
+
+    static boolean flightRecorderAvailable() {
+        return FlightRecorder.isAvailable();
+    }
+
+    /**
+     * Starts a recording for one block. The window opens with the recording's start; the origin of operation
+     * offsets is taken right after it.
+     *
+     * @param scope  which threads to keep
+     * @param thread the session's thread, kept in THREAD scope
+     * @return the running window
+     * @throws ProfilerStartException if the file or the recording cannot be made
+     */
+    static JfrWindow open(Scope scope, Thread thread) {
+        Path file;
+        try {
+            file = OwnFiles.create();
+        } catch (IOException | RuntimeException e) {
+            throw new ProfilerStartException("jfr could not create its recording file in " + OwnFiles.DIR + ": " + e
+                    + ". Point -Djava.io.tmpdir to a writable directory, or use another profiler.", e);
+        }
+        jdk.jfr.Recording recording = null;
+        try {
+            recording = new jdk.jfr.Recording();
+            recording.setName("iops " + file.getFileName());
+            recording.setToDisk(true);
+            recording.setDumpOnExit(false);
+            for (String event : JfrEvents.ENABLED) {
+                // threshold 0: every operation, however short; no stacks: they cost ~5x per operation
+                recording.enable(event).withThreshold(Duration.ZERO).withoutStackTrace();
+            }
+            // Set before start() so that stop() writes the file directly, without a separate dump.
+            recording.setDestination(file);
+            JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD);
+            recording.start();
+            // Last: the window is open. Events carry wall-clock Instants derived from JFR's ticks; Instant.now()
+            // is on the same wall clock, close enough for a timeline split in 50 slices of the block.
+            window.origin = Instant.now();
+            return window;
+        } catch (IOException | RuntimeException e) {
+            if (recording != null) {
+                recording.close();
+            }
+            OwnFiles.delete(file);
+            throw new ProfilerStartException("jfr could not start a Flight Recorder recording: " + e
+                    + ". Check -XX:FlightRecorderOptions and the JFR repository directory, or use another profiler.", e);
+        }
+    }
+
+    @Override
+    public RecordingResult stop(OpSink sink) {
+        try {
+            recording.stop(); // first: close the window; JFR writes the destination file now
+        } catch (RuntimeException e) {
+            throw new RecordingFailedException("jfr could not stop its recording: " + e, e);
+        }
+        try (RecordingFile in = new RecordingFile(file)) {
+            // Streamed: one event at a time, so memory does not grow with the number of operations.
+            while (in.hasMoreEvents()) {
+                RecordedEvent event = in.readEvent();
+                if (threadId != JfrEvents.NO_THREAD && JfrEvents.threadId(event) != threadId) {
+                    continue;
+                }
+                Op op = JfrEvents.toOp(event, origin);
+                if (op != null) {
+                    sink.accept(op);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new RecordingFailedException("jfr could not read its recording " + file + " back: " + e, e);
+        }
+        return RecordingResult.ofOperations(NOTES);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            recording.close();
+        } catch (RuntimeException ignored) {
+            // the recording is released by JFR either way; the file must still go
+        } finally {
+            OwnFiles.delete(file);
+        }
+    }
+
+    /**
+     * One throw-away block through the whole path, so that the first measured block does not pay JFR's start,
+     * the JDK's class instrumentation or this package's class loading. Its scratch file is an own file, so a
+     * session running on another thread meanwhile does not count this I/O.
+     */
+    static void warmUp(Thread thread) {
+        Path scratch;
+        try {
+            scratch = OwnFiles.create();
+        } catch (IOException e) {
+            throw new ProfilerStartException("jfr could not create a file in " + OwnFiles.DIR + ": " + e, e);
+        }
+        try (JfrWindow window = open(Scope.THREAD, thread)) {
+            try (OutputStream out = new FileOutputStream(scratch.toFile())) {
+                out.write(new byte[16]);
+            }
+            try (InputStream in = new FileInputStream(scratch.toFile())) {
+                while (in.read(new byte[16]) >= 0) {
+                    // to end of file, as a workload would
+                }
+            }
+            window.stop(op -> { });
+        } catch (IOException e) {
+            throw new ProfilerStartException("jfr warm-up I/O on " + scratch + " failed: " + e, e);
+        } finally {
+            OwnFiles.delete(scratch);
+        }
+    }
+}

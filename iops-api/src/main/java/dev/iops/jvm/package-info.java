@@ -1,0 +1,9 @@
+/**
+ * The portable JVM-level profiler: {@link dev.iops.jvm.JfrProfiler} ({@code jfr}) reads the JDK's own
+ * Flight Recorder I/O events ({@code jdk.FileRead}, {@code jdk.FileWrite}, {@code jdk.SocketRead},
+ * {@code jdk.SocketWrite}). It needs nothing but the JDK, runs on every OS without privileges, and sees only
+ * the I/O that goes through the JDK's instrumented stream, channel and socket classes.
+ *
+ * <p>Not exported: the profiler is found with {@link java.util.ServiceLoader} under the name {@code "jfr"}.
+ */
+package dev.iops.jvm;
