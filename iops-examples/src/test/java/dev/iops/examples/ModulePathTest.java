@@ -53,7 +53,10 @@ class ModulePathTest {
         finder.findAll().forEach(m -> roots.add(m.descriptor().name()));
         assertThat(roots).contains("dev.iops.api", "dev.iops.linux", "org.slf4j");
 
-        Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
+        // What the provider modules require (JNA, ...) comes from the rest of the test's class path.
+        Path[] classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(Path::of).filter(p -> !paths.contains(p)).toArray(Path[]::new);
+        Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(classPath), roots);
         ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
         Class<?> spi = layer.findLoader("dev.iops.api").loadClass("dev.iops.spi.Profiler");
         Method name = spi.getMethod("name");
