@@ -43,7 +43,7 @@ import java.util.function.ToLongFunction;
  * IopsReport report = Iops.with().histogram().measure(() -> work());
  * List<Path> files = IopsCharts.save(report, Path.of("charts"), IopsCharts.Format.PNG, IopsCharts.Format.SVG);
  * BufferedImage both = IopsCharts.render(report);          // the two histograms side by side
- * CategoryChart ops = IopsCharts.sizeHistogram(report);    // restyle it, then BitmapEncoder.saveBitmap(...)
+ * CategoryChart ops = IopsCharts.sizeHistogram(report);    // restyle, then ChartEncoder.saveChart(ops, "ops", "png")
  * }</pre>
  *
  * <h2>The charts</h2>
@@ -126,9 +126,12 @@ public final class IopsCharts {
      * File formats {@link #save} writes.
      */
     public enum Format {
-        /** Portable Network Graphics, {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels per chart; file extension {@code .png}. */
+        /** Portable Network Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} pixels; extension {@code .png}. */
         PNG("png"),
-        /** Scalable Vector Graphics (text stays text); file extension {@code .svg}. */
+        /**
+         * Scalable Vector Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} user units; extension
+         * {@code .svg}. XChart writes text as outlines, so the file looks the same without its fonts.
+         */
         SVG("svg");
 
         private final String extension;
@@ -193,7 +196,8 @@ public final class IopsCharts {
     /**
      * Operations by time and size: one column per time slice of the block, one row per size bucket (from the
      * smallest to the largest non-empty one), colour = operations that started in that slice, reads and writes
-     * together. Empty cells are left blank.
+     * together, in five bands from light (few) to dark (most) with the band's range of operations in the legend.
+     * Empty cells are left blank.
      *
      * <p>Title: {@code "Operations over time by size: 2,000 ops in 12.34 ms (strace, thread)"}; x axis
      * {@code "time since start (ms)"} (the unit follows the block's length), labelled at the start of each slice;
@@ -222,6 +226,12 @@ public final class IopsCharts {
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
         s.setPlotGridLinesVisible(false);
         s.setDrawBorder(false);
+        // Five colour bands with labelled ranges: the smooth gradient's legend prints counts as "19.0" and cannot
+        // be formatted in XChart 4.0.3, while the banded legend takes our formatter.
+        s.setPiecewise(true);
+        s.setPiecewiseRanged(true);
+        s.setSplitNumber(HEAT_COLORS.length);
+        s.setHeatMapDecimalValueFormatter(v -> Labels.count(Math.round(v)));
 
         List<String> times = new ArrayList<>(grid.timeBins());
         long binNanos = grid.binWidth().toNanos();
