@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -57,7 +58,8 @@ import java.util.function.ToLongFunction;
  * size in binary units ({@code 4 KiB} is the bucket of 4 KiB up to, not including, 8 KiB). Bars, unlike lines,
  * show a single bucket too: 1000 writes of 4096 bytes draw one visible bar. The y axis unit is chosen from the
  * tallest bar ({@code KiB}, {@code MiB}, ... for bytes; thousands or millions for large counts) and named in the
- * axis title; series values are in that unit. Titles carry the totals drawn, the elapsed time, the profiler
+ * axis title; series values are in that unit. Operation counts that span two decades or more go on a log axis
+ * instead, so that rare sizes stay visible. Titles carry the totals drawn, the elapsed time, the profiler
  * and the scope. A report of zero operations gives a chart whose title and plot say so.
  *
  * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; {@link #render(IopsReport)} is twice as wide.
@@ -95,6 +97,12 @@ public final class IopsCharts {
     public static final String BYTES_BY_SIZE = "iops-bytes-by-size";
     /** File name, without extension, of the heatmap written by {@link #save} when the report has a timeline. */
     public static final String OPS_OVER_TIME = "iops-ops-over-time";
+
+    /**
+     * The operations histogram switches to a log axis when its tallest bar is this many times its shortest
+     * non-empty one: on a linear axis of a few hundred pixels, the short one would be under a pixel or two.
+     */
+    public static final long LOG_RATIO = 100;
 
     /** What a chart of a report without operations says in its plot. */
     static final String EMPTY_NOTE = "No read or write operations were measured.";
@@ -152,7 +160,10 @@ public final class IopsCharts {
      * <p>Title: {@code "Operations by size: 2,000 ops in 12.34 ms (strace, thread)"}. X axis: bucket labels
      * such as {@code "4 KiB"}; y axis: {@code "operations"}, or {@code "operations (thousands)"} /
      * {@code "operations (millions)"} when the tallest bar reaches 100,000 / 100,000,000, in which case the
-     * series values are in that unit.
+     * series values are in that unit. When the tallest bar is {@value #LOG_RATIO} or more times the shortest
+     * non-empty one, the y axis is logarithmic instead, titled {@code "operations (log scale)"}, the values are
+     * plain counts and empty buckets hold {@code null} (no bar), so a lone end-of-file read beside thousands of
+     * 4 KiB reads still shows.
      *
      * @param report a report with a size histogram, not {@code null}
      * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
@@ -161,12 +172,20 @@ public final class IopsCharts {
     public static CategoryChart sizeHistogram(IopsReport report) {
         SizeHistogram h = histogramOf(report);
         long max = max(h, SizeHistogram.Bucket::readOps, SizeHistogram.Bucket::writeOps);
-        Labels.CountUnit unit = Labels.CountUnit.forMax(max);
-        String yTitle = unit.name().isEmpty() ? "operations" : "operations (" + unit.name() + ")";
+        long min = minNonZero(h);
+        // Counts often span decades (one end-of-file read beside thousands of block reads); on a linear axis the
+        // rare sizes would draw bars under a pixel tall, so then a log axis keeps every non-empty bucket visible.
+        boolean log = !h.isEmpty() && max >= LOG_RATIO * min;
         String title = "Operations by size: " + (h.isEmpty() ? "no operations" : ops(h.totalOps()))
                 + " in " + context(report);
+        if (log) {
+            return histogramChart(title, "operations (log scale)", h, b -> b.readOps(), b -> b.writeOps(),
+                    b -> b.totalOps(), "#,##0", true);
+        }
+        Labels.CountUnit unit = Labels.CountUnit.forMax(max);
+        String yTitle = unit.name().isEmpty() ? "operations" : "operations (" + unit.name() + ")";
         return histogramChart(title, yTitle, h, b -> unit.scale(b.readOps()), b -> unit.scale(b.writeOps()),
-                b -> unit.scale(b.totalOps()), unit.divisor() == 1 ? "#,##0.#" : "#,##0.##");
+                b -> unit.scale(b.totalOps()), unit.divisor() == 1 ? "#,##0.#" : "#,##0.##", false);
     }
 
     /**
@@ -190,7 +209,7 @@ public final class IopsCharts {
         String title = "Bytes by size: " + (h.isEmpty() ? "no operations" : Labels.bytes(total)) + " in "
                 + context(report);
         return histogramChart(title, yTitle, h, b -> unit.scale(b.readBytes()), b -> unit.scale(b.writeBytes()),
-                b -> unit.scale(b.totalBytes()), "#,##0.##");
+                b -> unit.scale(b.totalBytes()), "#,##0.##", false);
     }
 
     /**
@@ -359,7 +378,8 @@ public final class IopsCharts {
     private static CategoryChart histogramChart(String title, String yTitle, SizeHistogram h,
                                                 ToDoubleFunction<SizeHistogram.Bucket> reads,
                                                 ToDoubleFunction<SizeHistogram.Bucket> writes,
-                                                ToDoubleFunction<SizeHistogram.Bucket> all, String yPattern) {
+                                                ToDoubleFunction<SizeHistogram.Bucket> all, String yPattern,
+                                                boolean log) {
         CategoryChart chart = new CategoryChart(WIDTH_PX, HEIGHT_PX, Styler.ChartTheme.XChart);
         chart.setTitle(title);
         chart.setXAxisTitle(SIZE_AXIS);
@@ -382,6 +402,8 @@ public final class IopsCharts {
         List<Double> r = new ArrayList<>();
         List<Double> w = new ArrayList<>();
         List<Double> a = new ArrayList<>();
+        // A log axis has no zero: an empty bucket gets no bar (null) instead of a bar down to minus infinity.
+        DoubleFunction<Double> bar = v -> log && v == 0 ? null : v;
         if (h.isEmpty()) {
             // XChart cannot lay out a chart without data; one zero bar keeps the axes, and the plot says why.
             labels.add("no operations");
@@ -398,13 +420,21 @@ public final class IopsCharts {
             for (int i = range[0]; i <= range[1]; i++) {
                 SizeHistogram.Bucket b = h.bucket(i);
                 labels.add(Labels.bucket(i));
-                r.add(reads.applyAsDouble(b));
-                w.add(writes.applyAsDouble(b));
-                a.add(all.applyAsDouble(b));
+                r.add(bar.apply(reads.applyAsDouble(b)));
+                w.add(bar.apply(writes.applyAsDouble(b)));
+                a.add(bar.apply(all.applyAsDouble(b)));
                 max = Math.max(max, all.applyAsDouble(b));
             }
-            // A round top lets XChart place round ticks; left to itself it ticks 7.81 MiB at 0, 3.91 and 7.81.
-            s.setYAxisMax(niceCeiling(max));
+            if (log) {
+                // Counts are whole numbers, so bars start at 0.5: a bucket of one operation still has a visible bar.
+                s.setYAxisLogarithmic(true);
+                // XChart draws a grid line at every 2..9 of each decade; fainter lines keep the bars in front.
+                s.setPlotGridLinesColor(new Color(0xEEEEEE));
+                s.setYAxisMin(0.5);
+            } else {
+                // A round top lets XChart place round ticks; left to itself it ticks 7.81 MiB at 0, 3.91 and 7.81.
+                s.setYAxisMax(niceCeiling(max));
+            }
         }
         chart.addSeries(READS, labels, r);
         chart.addSeries(WRITES, labels, w);
@@ -495,6 +525,19 @@ public final class IopsCharts {
     private static String context(IopsReport report) {
         return Labels.duration(report.elapsed()) + " (" + report.profiler() + ", "
                 + report.scope().name().toLowerCase(Locale.ROOT) + ")";
+    }
+
+    /** Smallest non-zero read or write count of a bucket, or 0 for an empty histogram. */
+    private static long minNonZero(SizeHistogram h) {
+        long min = 0;
+        for (SizeHistogram.Bucket b : h.buckets()) {
+            for (long v : new long[] {b.readOps(), b.writeOps()}) {
+                if (v > 0 && (min == 0 || v < min)) {
+                    min = v;
+                }
+            }
+        }
+        return min;
     }
 
     private static long max(SizeHistogram h, ToLongFunction<SizeHistogram.Bucket> read,

@@ -131,6 +131,48 @@ class IopsChartsModelTest {
     }
 
     @Test
+    void countsSpanningTwoDecadesGoOnALogAxisWhereEveryNonEmptyBucketHasABar() {
+        IopsReport report = Reports.demoWorkload();
+        CategoryChart chart = IopsCharts.sizeHistogram(report);
+
+        assertThat(chart.getTitle()).isEqualTo("Operations by size: 2,001 ops in 6.03 ms (strace, thread)");
+        assertThat(chart.getYAxisTitle()).isEqualTo("operations (log scale)");
+        assertThat(chart.getStyler().isYAxisLogarithmic()).isTrue();
+        // Bars start below 1, so the lone end-of-file read is a bar, not a line on the axis.
+        assertThat(chart.getStyler().getYAxisMin()).isEqualTo(0.5);
+        List<Object> x = labels(chart.getSeries("reads").getXData());
+        assertThat(x).hasSize(15).startsWith("0 B", "1 B").endsWith("4 KiB", "8 KiB");
+        double[] reads = chart.getSeries("reads").getYData();
+        double[] writes = chart.getSeries("writes").getYData();
+        double[] all = chart.getSeries("all").getYData();
+        assertThat(reads[0]).isEqualTo(1);
+        assertThat(all[0]).isEqualTo(1);
+        assertThat(reads[13]).isEqualTo(1000);
+        assertThat(writes[13]).isEqualTo(1000);
+        assertThat(all[13]).isEqualTo(2000);
+        // A log axis has no zero: empty buckets carry no value rather than a zero that cannot be drawn.
+        assertThat(writes[0]).isNaN();
+        for (int i = 1; i <= 12; i++) {
+            assertThat(all[i]).as("bucket %d", i).isNaN();
+        }
+        assertThat(all[14]).isNaN();
+
+        // The bytes chart stays linear: the end-of-file read moved no bytes.
+        CategoryChart bytes = IopsCharts.bytesHistogram(report);
+        assertThat(bytes.getStyler().isYAxisLogarithmic()).isFalse();
+        assertThat(bytes.getSeries("reads").getYData()[0]).isZero();
+    }
+
+    @Test
+    void countsWithinTwoDecadesStayOnALinearAxis() {
+        // 40 of 4 KiB against 1 of 1 byte: a ratio of 40, under the log threshold of 100.
+        CategoryChart chart = IopsCharts.sizeHistogram(Reports.mixed());
+        assertThat(IopsCharts.LOG_RATIO).isEqualTo(100);
+        assertThat(chart.getStyler().isYAxisLogarithmic()).isFalse();
+        assertThat(chart.getStyler().getYAxisMax()).isEqualTo(40.0);
+    }
+
+    @Test
     void largeCountsAreShownInThousandsAndSmallBytesInBytes() {
         SizeHistogram h = SizeHistogram.builder().add(OpKind.READ, 3, 250_000, 250_000 * 5L).build();
         IopsReport report = Reports.withHistogram("strace", Scope.THREAD, Duration.ofSeconds(2), h);

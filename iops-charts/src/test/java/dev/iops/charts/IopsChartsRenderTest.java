@@ -121,6 +121,36 @@ class IopsChartsRenderTest {
     }
 
     @Test
+    void onALogAxisTheLoneEndOfFileReadIsAVisibleBar() {
+        BufferedImage image = IopsCharts.render(Reports.demoWorkload());
+
+        // Read-coloured columns inside the plot (above the legend), grouped into bars left to right.
+        List<int[]> bars = new ArrayList<>();
+        for (int x = 0; x < 800; x++) {
+            int run = 0;
+            int best = 0;
+            for (int y = 30; y < 400; y++) {
+                run = (image.getRGB(x, y) & 0xFFFFFF) == READ_RGB ? run + 1 : 0;
+                best = Math.max(best, run);
+            }
+            if (best == 0) {
+                continue;
+            }
+            if (bars.isEmpty() || bars.get(bars.size() - 1)[1] < x - 1) {
+                bars.add(new int[] {x, x, best});
+            } else {
+                int[] bar = bars.get(bars.size() - 1);
+                bar[1] = x;
+                bar[2] = Math.max(bar[2], best);
+            }
+        }
+        assertThat(bars).as("read bars: the 0 B bucket, then 4 KiB").hasSize(2);
+        assertThat(bars.get(0)[2]).as("height of the one-read bar").isGreaterThanOrEqualTo(15);
+        assertThat(bars.get(1)[2]).as("height of the 1000-read bar").isGreaterThan(200);
+        assertThat(bars.get(0)[1] - bars.get(0)[0] + 1).as("width of the one-read bar").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
     void svgIsWellFormedXmlWhoseBarsAreTheSeriesValues(@TempDir Path tmp) throws Exception {
         IopsReport report = Reports.mixed();
         List<Path> files = IopsCharts.save(report, tmp, IopsCharts.Format.SVG);
