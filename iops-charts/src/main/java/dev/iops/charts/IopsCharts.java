@@ -1,0 +1,568 @@
+package dev.iops.charts;
+
+import dev.iops.IopsReport;
+import dev.iops.OpDetail;
+import dev.iops.SizeHistogram;
+import dev.iops.TimeSizeGrid;
+import org.knowm.xchart.AnnotationTextPanel;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.ChartEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.internal.chartpart.AxesChart;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.CategoryStyler;
+import org.knowm.xchart.style.HeatMapStyler;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.font.FontRenderContext;
+import java.awt.font.TextLayout;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoubleFunction;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Charts of an {@link IopsReport}, drawn with <a href="https://knowm.org/open-source/xchart/">XChart</a>.
+ *
+ * <pre>{@code
+ * IopsReport report = Iops.with().histogram().measure(() -> work());
+ * List<Path> files = IopsCharts.save(report, Path.of("charts"), IopsCharts.Format.PNG, IopsCharts.Format.SVG);
+ * BufferedImage both = IopsCharts.render(report);          // the two histograms side by side
+ * CategoryChart ops = IopsCharts.sizeHistogram(report);    // restyle, then ChartEncoder.saveChart(ops, "ops", "png")
+ * }</pre>
+ *
+ * <h2>The charts</h2>
+ * <ul>
+ *   <li>{@link #sizeHistogram(IopsReport)}: operations per power-of-two size bucket, as bars;</li>
+ *   <li>{@link #bytesHistogram(IopsReport)}: total bytes moved per size bucket, as bars;</li>
+ *   <li>{@link #heatmap(IopsReport)}: operations per time slice (x) and size bucket (y), colour = operations.</li>
+ * </ul>
+ * Each histogram has three series, named {@value #READS}, {@value #WRITES} and {@value #ALL}, over the buckets
+ * from one below the smallest non-empty bucket to one above the largest, labelled with each bucket's smallest
+ * size in binary units ({@code 4 KiB} is the bucket of 4 KiB up to, not including, 8 KiB). Bars, unlike lines,
+ * show a single bucket too: 1000 writes of 4096 bytes draw one visible bar. The y axis unit is chosen from the
+ * tallest bar ({@code KiB}, {@code MiB}, ... for bytes; thousands or millions for large counts) and named in the
+ * axis title; series values are in that unit. Operation counts that span two decades or more go on a log axis
+ * instead, so that rare sizes stay visible. Titles carry the totals drawn, the elapsed time, the profiler
+ * and the scope. A report of zero operations gives a chart whose title and plot say so.
+ *
+ * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; {@link #render(IopsReport)} is twice as wide.
+ *
+ * <h2>Reports these charts need</h2>
+ * Histograms need {@link IopsReport#histogram()}, which per-operation profilers fill when asked with
+ * {@code Iops.with().histogram()}; the heatmap also needs {@link OpDetail#timeline()}, from profilers that
+ * timestamp operations. Without them the methods throw {@link IllegalArgumentException} naming the profiler
+ * and what to do, rather than draw an empty picture that looks like "no I/O".
+ *
+ * <h2>Headless, threads, state</h2>
+ * Charts are drawn into off-screen images only. Unless the JVM was started with {@code -Djava.awt.headless}
+ * set either way, loading this class sets {@code java.awt.headless=true}, so drawing never needs or opens a
+ * display (nor a Dock icon on macOS); set the property to {@code false} before first use to keep AWT's own
+ * choice. All methods are thread-safe and keep no state: every call builds new chart objects, which belong to
+ * the caller (XChart chart objects themselves are not thread-safe; do not share one between threads while
+ * changing it).
+ */
+public final class IopsCharts {
+    /** Width of one chart, in pixels. */
+    public static final int WIDTH_PX = 800;
+    /** Height of one chart, in pixels. */
+    public static final int HEIGHT_PX = 500;
+
+    /** Name of the series of read operations. */
+    public static final String READS = "reads";
+    /** Name of the series of write operations. */
+    public static final String WRITES = "writes";
+    /** Name of the series of reads and writes together. */
+    public static final String ALL = "all";
+
+    /** File name, without extension, of the operations histogram written by {@link #save}. */
+    public static final String OPS_BY_SIZE = "iops-ops-by-size";
+    /** File name, without extension, of the bytes histogram written by {@link #save}. */
+    public static final String BYTES_BY_SIZE = "iops-bytes-by-size";
+    /** File name, without extension, of the heatmap written by {@link #save} when the report has a timeline. */
+    public static final String OPS_OVER_TIME = "iops-ops-over-time";
+
+    /**
+     * The operations histogram switches to a log axis when its tallest bar is this many times its shortest
+     * non-empty one: on a linear axis of a few hundred pixels, the short one would be under a pixel or two.
+     */
+    public static final long LOG_RATIO = 100;
+
+    /** What a chart of a report without operations says in its plot. */
+    static final String EMPTY_NOTE = "No read or write operations were measured.";
+
+    /** X axis title of both histograms. */
+    static final String SIZE_AXIS = "bytes per operation (power-of-two buckets: label up to 2 x label)";
+
+    // Okabe-Ito colours: told apart by colour-blind readers too; "all" is a neutral grey behind the two kinds.
+    private static final Color READ_COLOR = new Color(0x0072B2);
+    private static final Color WRITE_COLOR = new Color(0xE69F00);
+    private static final Color ALL_COLOR = new Color(0x7F7F7F);
+    private static final Color TEXT_COLOR = new Color(0x333333);
+    private static final Color GRID_COLOR = new Color(0xDDDDDD);
+    // Sequential light-to-dark scale for the heatmap, so "more operations" reads as "darker" in print too.
+    private static final Color[] HEAT_COLORS = {
+        new Color(0xFFF7BC), new Color(0xFEC44F), new Color(0xEC7014), new Color(0x993404), new Color(0x4A1486)};
+
+    static {
+        // Off-screen drawing only: keep AWT away from any display unless the user decided otherwise.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private IopsCharts() {
+    }
+
+    /**
+     * File formats {@link #save} writes.
+     */
+    public enum Format {
+        /** Portable Network Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} pixels; extension {@code .png}. */
+        PNG("png"),
+        /**
+         * Scalable Vector Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} user units; extension
+         * {@code .svg}. XChart writes text as outlines, so the file looks the same without its fonts.
+         */
+        SVG("svg");
+
+        private final String extension;
+
+        Format(String extension) {
+            this.extension = extension;
+        }
+
+        /** @return the file extension, without the dot: {@code "png"} or {@code "svg"} */
+        public String extension() {
+            return extension;
+        }
+    }
+
+    /**
+     * Operations per size bucket, as bars: series {@value #READS}, {@value #WRITES} and {@value #ALL}.
+     *
+     * <p>Title: {@code "Operations by size: 2,000 ops in 12.34 ms (strace, thread)"}. X axis: bucket labels
+     * such as {@code "4 KiB"}; y axis: {@code "operations"}, or {@code "operations (thousands)"} /
+     * {@code "operations (millions)"} when the tallest bar reaches 100,000 / 100,000,000, in which case the
+     * series values are in that unit. When the tallest bar is {@value #LOG_RATIO} or more times the shortest
+     * non-empty one, the y axis is logarithmic instead, titled {@code "operations (log scale)"}, the values are
+     * plain counts and empty buckets hold {@code null} (no bar), so a lone end-of-file read beside thousands of
+     * 4 KiB reads still shows.
+     *
+     * @param report a report with a size histogram, not {@code null}
+     * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
+     * @throws IllegalArgumentException if the report has no histogram (a count-only profiler measured it)
+     */
+    public static CategoryChart sizeHistogram(IopsReport report) {
+        SizeHistogram h = histogramOf(report);
+        long max = max(h, SizeHistogram.Bucket::readOps, SizeHistogram.Bucket::writeOps);
+        long min = minNonZero(h);
+        // Counts often span decades (one end-of-file read beside thousands of block reads); on a linear axis the
+        // rare sizes would draw bars under a pixel tall, so then a log axis keeps every non-empty bucket visible.
+        boolean log = !h.isEmpty() && max >= LOG_RATIO * min;
+        String title = "Operations by size: " + (h.isEmpty() ? "no operations" : ops(h.totalOps()))
+                + " in " + context(report);
+        if (log) {
+            return histogramChart(title, "operations (log scale)", h, b -> b.readOps(), b -> b.writeOps(),
+                    b -> b.totalOps(), "#,##0", true);
+        }
+        Labels.CountUnit unit = Labels.CountUnit.forMax(max);
+        String yTitle = unit.name().isEmpty() ? "operations" : "operations (" + unit.name() + ")";
+        return histogramChart(title, yTitle, h, b -> unit.scale(b.readOps()), b -> unit.scale(b.writeOps()),
+                b -> unit.scale(b.totalOps()), unit.divisor() == 1 ? "#,##0.#" : "#,##0.##", false);
+    }
+
+    /**
+     * Total bytes moved per size bucket, as bars: series {@value #READS}, {@value #WRITES} and {@value #ALL}.
+     *
+     * <p>Title: {@code "Bytes by size: 7.8 MiB in 12.34 ms (strace, thread)"}. X axis as in
+     * {@link #sizeHistogram(IopsReport)}; y axis {@code "total bytes"} under 1 KiB, else
+     * {@code "total bytes (KiB)"}, {@code "(MiB)"}, ... after the tallest bar, and the series values are in that
+     * unit (1 KiB = 1024 bytes).
+     *
+     * @param report a report with a size histogram, not {@code null}
+     * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
+     * @throws IllegalArgumentException if the report has no histogram (a count-only profiler measured it)
+     */
+    public static CategoryChart bytesHistogram(IopsReport report) {
+        SizeHistogram h = histogramOf(report);
+        long max = max(h, SizeHistogram.Bucket::readBytes, SizeHistogram.Bucket::writeBytes);
+        Labels.ByteUnit unit = Labels.ByteUnit.forMax(max);
+        String yTitle = unit.divisor() == 1 ? "total bytes" : "total bytes (" + unit.symbol() + ")";
+        long total = h.bytesRead() + h.bytesWritten();
+        String title = "Bytes by size: " + (h.isEmpty() ? "no operations" : Labels.bytes(total)) + " in "
+                + context(report);
+        return histogramChart(title, yTitle, h, b -> unit.scale(b.readBytes()), b -> unit.scale(b.writeBytes()),
+                b -> unit.scale(b.totalBytes()), "#,##0.##", false);
+    }
+
+    /**
+     * Operations by time and size: one column per time slice of the block, one row per size bucket (from the
+     * smallest to the largest non-empty one), colour = operations that started in that slice, reads and writes
+     * together, in five bands from light (few) to dark (most) with the band's range of operations in the legend.
+     * Empty cells are left blank.
+     *
+     * <p>Title: {@code "Operations over time by size: 2,000 ops in 12.34 ms (strace, thread)"}; x axis
+     * {@code "time since start (ms)"} (the unit follows the block's length), labelled at the start of each slice;
+     * y axis {@code "bytes per operation"} with bucket labels as in {@link #sizeHistogram(IopsReport)}.
+     *
+     * @param report a report whose detail has a timeline, not {@code null}
+     * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
+     * @throws IllegalArgumentException if the report has no time x size grid, because its profiler does not see
+     *                                  operations one by one or does not timestamp them
+     */
+    public static HeatMapChart heatmap(IopsReport report) {
+        TimeSizeGrid grid = timelineOf(report);
+        Labels.TimeUnit unit = Labels.TimeUnit.forSpan(grid.binWidth().multipliedBy(grid.timeBins()));
+        long total = grid.totalOps();
+        String title = "Operations over time by size: " + (total == 0 ? "no operations" : ops(total))
+                + " in " + context(report);
+
+        // Not HeatMapChart(int, int): in XChart 4.0.3 it applies no theme, leaving colours and fonts null.
+        HeatMapChart chart = new HeatMapChart(WIDTH_PX, HEIGHT_PX, Styler.ChartTheme.XChart);
+        chart.setTitle(title);
+        chart.setXAxisTitle("time since start (" + unit.symbol() + ")");
+        chart.setYAxisTitle("bytes per operation");
+        HeatMapStyler s = chart.getStyler();
+        style(s);
+        s.setRangeColors(HEAT_COLORS.clone());
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setPlotGridLinesVisible(false);
+        s.setDrawBorder(false);
+        // Five colour bands with labelled ranges: the smooth gradient's legend prints counts as "19.0" and cannot
+        // be formatted in XChart 4.0.3, while the banded legend takes our formatter.
+        s.setPiecewise(true);
+        s.setPiecewiseRanged(true);
+        s.setSplitNumber(HEAT_COLORS.length);
+        s.setHeatMapDecimalValueFormatter(v -> Labels.count(Math.round(v)));
+        // XChart 4.0.3 thins category labels on both axes by the x spacing hint: a small hint labels every size
+        // row, and slanted time labels still fit when only every second or third slice is labelled.
+        s.setXAxisTickMarkSpacingHint(22);
+        s.setXAxisLabelRotation(45);
+
+        List<String> times = new ArrayList<>(grid.timeBins());
+        long binNanos = grid.binWidth().toNanos();
+        for (int t = 0; t < grid.timeBins(); t++) {
+            times.add(unit.format(t * binNanos));
+        }
+        int lo = -1;
+        int hi = -1;
+        for (int sIdx = 0; sIdx < grid.sizeBuckets(); sIdx++) {
+            for (int t = 0; t < grid.timeBins(); t++) {
+                if (grid.ops(t, sIdx) > 0) {
+                    lo = lo < 0 ? sIdx : lo;
+                    hi = sIdx;
+                    break;
+                }
+            }
+        }
+        List<String> sizes = new ArrayList<>();
+        List<Number[]> cells = new ArrayList<>();
+        if (lo < 0) {
+            // No operation: XChart refuses a heatmap without cells, so one zero cell painted in the background colour
+            // keeps the axes drawable, and the plot says why it is empty.
+            sizes.add(" ");
+            cells.add(new Number[] {0, 0, 0});
+            s.setRangeColors(new Color[] {Color.WHITE, Color.WHITE});
+            s.setLegendVisible(false);
+            s.setYAxisTicksVisible(false);
+            chart.addSeries(ALL, times, sizes, cells);
+            chart.addAnnotation(emptyNote(s));
+            return chart;
+        }
+        for (int sIdx = lo; sIdx <= hi; sIdx++) {
+            sizes.add(Labels.bucket(sIdx));
+            for (int t = 0; t < grid.timeBins(); t++) {
+                long n = grid.ops(t, sIdx);
+                if (n > 0) {
+                    cells.add(new Number[] {t, sIdx - lo, n});
+                }
+            }
+        }
+        s.setMin(0);
+        s.setMax(grid.maxCell());
+        chart.addSeries(ALL, times, sizes, cells);
+        return chart;
+    }
+
+    /**
+     * The two histograms side by side in one image, as {@code iops --histogram} shows them: operations by size
+     * on the left, bytes by size on the right.
+     *
+     * @param report a report with a size histogram, not {@code null}
+     * @return a new RGB image of {@code 2 * WIDTH_PX} x {@value #HEIGHT_PX} pixels
+     * @throws IllegalArgumentException if the report has no histogram
+     */
+    public static BufferedImage render(IopsReport report) {
+        CategoryChart ops = sizeHistogram(report);
+        CategoryChart bytes = bytesHistogram(report);
+        BufferedImage image = new BufferedImage(2 * WIDTH_PX, HEIGHT_PX, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            ops.paint(g, WIDTH_PX, HEIGHT_PX);
+            g.translate(WIDTH_PX, 0);
+            bytes.paint(g, WIDTH_PX, HEIGHT_PX);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /**
+     * Writes the charts of a report into a folder, in each format asked, and returns the files in the order
+     * written: for each chart, one file per format. The charts are the operations histogram
+     * ({@value #OPS_BY_SIZE}), the bytes histogram ({@value #BYTES_BY_SIZE}) and, when the report has a
+     * timeline, the heatmap ({@value #OPS_OVER_TIME}); file names are these plus {@code .png} / {@code .svg},
+     * so a second call replaces the files of the first. The folder is created if missing.
+     *
+     * @param report  a report with a size histogram, not {@code null}
+     * @param dir     the folder to write into, not {@code null}
+     * @param formats one or more formats; repeats are ignored
+     * @return the files written, absolute or relative as {@code dir} is
+     * @throws IllegalArgumentException if no format is given or the report has no histogram (nothing is written)
+     * @throws IOException              if a file cannot be written
+     */
+    public static List<Path> save(IopsReport report, Path dir, Format... formats) throws IOException {
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(dir, "dir");
+        Set<Format> wanted = new LinkedHashSet<>(Arrays.asList(formats));
+        if (wanted.isEmpty()) {
+            throw new IllegalArgumentException("no format given: pass Format.PNG, Format.SVG or both");
+        }
+        // Build every chart before writing anything, so a report that cannot be charted leaves no half-written folder.
+        List<AxesChart<?, ?>> charts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        charts.add(sizeHistogram(report));
+        names.add(OPS_BY_SIZE);
+        charts.add(bytesHistogram(report));
+        names.add(BYTES_BY_SIZE);
+        if (report.detail().flatMap(OpDetail::timeline).isPresent()) {
+            charts.add(heatmap(report));
+            names.add(OPS_OVER_TIME);
+        }
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        for (int i = 0; i < charts.size(); i++) {
+            for (Format f : wanted) {
+                Path file = dir.resolve(names.get(i) + "." + f.extension());
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    write(charts.get(i), f, out);
+                }
+                written.add(file);
+            }
+        }
+        return List.copyOf(written);
+    }
+
+    private static void write(AxesChart<?, ?> chart, Format format, OutputStream out) throws IOException {
+        // XChart's format-agnostic encoder: "png" goes through ImageIO, "svg" through VectorGraphics2D.
+        ChartEncoder.saveChart(chart, out, format.extension());
+    }
+
+    private static CategoryChart histogramChart(String title, String yTitle, SizeHistogram h,
+                                                ToDoubleFunction<SizeHistogram.Bucket> reads,
+                                                ToDoubleFunction<SizeHistogram.Bucket> writes,
+                                                ToDoubleFunction<SizeHistogram.Bucket> all, String yPattern,
+                                                boolean log) {
+        CategoryChart chart = new CategoryChart(WIDTH_PX, HEIGHT_PX, Styler.ChartTheme.XChart);
+        chart.setTitle(title);
+        chart.setXAxisTitle(SIZE_AXIS);
+        chart.setYAxisTitle(yTitle);
+        CategoryStyler s = chart.getStyler();
+        style(s);
+        s.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Bar);
+        s.setSeriesColors(new Color[] {READ_COLOR, WRITE_COLOR, ALL_COLOR});
+        // Below the plot, not inside it: any bucket, the first one included, may hold the tallest bar.
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setAvailableSpaceFill(0.8);
+        s.setYAxisMin(0.0);
+        s.setYAxisDecimalPattern(yPattern);
+        s.setPlotGridVerticalLinesVisible(false);
+        s.setXAxisLabelRotation(45);
+        s.setXAxisTickMarkSpacingHint(20);
+
+        List<String> labels = new ArrayList<>();
+        List<Double> r = new ArrayList<>();
+        List<Double> w = new ArrayList<>();
+        List<Double> a = new ArrayList<>();
+        // A log axis has no zero: an empty bucket gets no bar (null) instead of a bar down to minus infinity.
+        DoubleFunction<Double> bar = v -> log && v == 0 ? null : v;
+        if (h.isEmpty()) {
+            // XChart cannot lay out a chart without data; one zero bar keeps the axes, and the plot says why.
+            labels.add("no operations");
+            r.add(0.0);
+            w.add(0.0);
+            a.add(0.0);
+            s.setYAxisMax(1.0);
+            s.setLegendVisible(false);
+            s.setYAxisTicksVisible(false);
+            s.setXAxisTicksVisible(false);
+        } else {
+            int[] range = shownBuckets(h);
+            double max = 0;
+            for (int i = range[0]; i <= range[1]; i++) {
+                SizeHistogram.Bucket b = h.bucket(i);
+                labels.add(Labels.bucket(i));
+                r.add(bar.apply(reads.applyAsDouble(b)));
+                w.add(bar.apply(writes.applyAsDouble(b)));
+                a.add(bar.apply(all.applyAsDouble(b)));
+                max = Math.max(max, all.applyAsDouble(b));
+            }
+            if (log) {
+                // Counts are whole numbers, so bars start at 0.5: a bucket of one operation still has a visible bar.
+                s.setYAxisLogarithmic(true);
+                // XChart draws a grid line at every 2..9 of each decade; fainter lines keep the bars in front.
+                s.setPlotGridLinesColor(new Color(0xEEEEEE));
+                s.setYAxisMin(0.5);
+            } else {
+                // A round top lets XChart place round ticks; left to itself it ticks 7.81 MiB at 0, 3.91 and 7.81.
+                s.setYAxisMax(niceCeiling(max));
+            }
+        }
+        chart.addSeries(READS, labels, r);
+        chart.addSeries(WRITES, labels, w);
+        chart.addSeries(ALL, labels, a);
+        if (h.isEmpty()) {
+            chart.addAnnotation(emptyNote(s));
+        }
+        return chart;
+    }
+
+    /**
+     * The buckets a histogram chart shows: one empty neighbour on each side of the non-empty ones, for context
+     * (a lone bar then sits between its neighbours instead of filling the plot).
+     *
+     * @param h a non-empty histogram
+     * @return {@code {first, last}} bucket indexes, inclusive
+     */
+    static int[] shownBuckets(SizeHistogram h) {
+        int first = -1;
+        int last = -1;
+        for (SizeHistogram.Bucket b : h.buckets()) {
+            if (b.totalOps() > 0) {
+                first = first < 0 ? b.index() : first;
+                last = b.index();
+            }
+        }
+        return new int[] {Math.max(0, first - 1), Math.min(SizeHistogram.MAX_BUCKETS - 1, last + 1)};
+    }
+
+    /**
+     * The smallest "round" number at or above {@code v}: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten.
+     *
+     * @param v a positive value
+     * @return the round value, {@code >= v}
+     */
+    static double niceCeiling(double v) {
+        double decade = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+            // The tolerance keeps an exact 2000 at 2000 despite floating-point error in the division.
+            if (step * decade >= v * (1 - 1e-12)) {
+                return step * decade;
+            }
+        }
+        return 10 * decade;
+    }
+
+    /**
+     * The "nothing measured" note, centred on a chart of the default size. Screen coordinates because a chart
+     * without data has no meaningful data coordinates.
+     */
+    private static AnnotationTextPanel emptyNote(AxesChartStyler s) {
+        Font font = s.getAnnotationTextPanelFont();
+        double textWidth = new TextLayout(EMPTY_NOTE, font, new FontRenderContext(null, true, false)).getBounds()
+                .getWidth();
+        // XChart pads the panel once on the left of the text and twice on the right.
+        double panelWidth = textWidth + 3.0 * s.getAnnotationTextPanelPadding();
+        return new AnnotationTextPanel(EMPTY_NOTE, (WIDTH_PX - panelWidth) / 2, HEIGHT_PX / 2.0, true);
+    }
+
+    private static void style(AxesChartStyler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        s.setPlotGridLinesColor(GRID_COLOR);
+        s.setChartFontColor(TEXT_COLOR);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendBorderColor(GRID_COLOR);
+        // XChart's heatmap theme leaves the annotation panel without font or colours; the "no operations" note needs them.
+        s.setAnnotationTextPanelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        s.setAnnotationTextPanelFontColor(TEXT_COLOR);
+        s.setAnnotationTextPanelBackgroundColor(new Color(0xF4F4F4));
+        s.setAnnotationTextPanelBorderColor(GRID_COLOR);
+        s.setChartTitleBoxVisible(false);
+        s.setLocale(Locale.ROOT);
+        s.setAntiAlias(true);
+        s.setTextAntiAlias(true);
+    }
+
+    /** {@code "1 op"}, {@code "2,000 ops"}. */
+    private static String ops(long n) {
+        return Labels.count(n) + (n == 1 ? " op" : " ops");
+    }
+
+    /** {@code "12.34 ms (strace, thread)"}: what every title says after its totals. */
+    private static String context(IopsReport report) {
+        return Labels.duration(report.elapsed()) + " (" + report.profiler() + ", "
+                + report.scope().name().toLowerCase(Locale.ROOT) + ")";
+    }
+
+    /** Smallest non-zero read or write count of a bucket, or 0 for an empty histogram. */
+    private static long minNonZero(SizeHistogram h) {
+        long min = 0;
+        for (SizeHistogram.Bucket b : h.buckets()) {
+            for (long v : new long[] {b.readOps(), b.writeOps()}) {
+                if (v > 0 && (min == 0 || v < min)) {
+                    min = v;
+                }
+            }
+        }
+        return min;
+    }
+
+    private static long max(SizeHistogram h, ToLongFunction<SizeHistogram.Bucket> read,
+                            ToLongFunction<SizeHistogram.Bucket> write) {
+        long max = 0;
+        for (SizeHistogram.Bucket b : h.buckets()) {
+            max = Math.max(max, read.applyAsLong(b) + write.applyAsLong(b));
+        }
+        return max;
+    }
+
+    private static SizeHistogram histogramOf(IopsReport report) {
+        Objects.requireNonNull(report, "report");
+        return report.histogram().orElseThrow(() -> new IllegalArgumentException(
+                "the report from profiler '" + report.profiler() + "' has no size histogram, so there is nothing to"
+                        + " chart: it counted operations without seeing their sizes. Measure with"
+                        + " Iops.with().histogram(), which picks a profiler that sees each operation's size."));
+    }
+
+    private static TimeSizeGrid timelineOf(IopsReport report) {
+        Objects.requireNonNull(report, "report");
+        Optional<TimeSizeGrid> grid = report.detail().flatMap(OpDetail::timeline);
+        return grid.orElseThrow(() -> new IllegalArgumentException(
+                "the report from profiler '" + report.profiler() + "' has no time x size grid, so there is no"
+                        + " heatmap to draw: the profiler did not timestamp operations. Measure with a profiler"
+                        + " that has Capability.TIMELINE (see Iops.profilers()), or chart the histograms instead."));
+    }
+}
