@@ -21,8 +21,8 @@ import java.util.Locale;
  * The iops demo: writes 1000 blocks of 4 KiB to a file in a temporary folder and reads them back, measured with the
  * best profiler available here, and prints the report. When a profiler here sees each operation's size, the demo
  * asks for a histogram and also writes its charts (PNG and SVG) into a folder and prints their paths: the folder
- * named by the first argument, else {@code iops-charts-out/} under the current directory. The data file it creates
- * is deleted on exit; the charts are kept.
+ * named by the first argument, else {@code iops-charts-out/} under the current directory, where it also writes the
+ * report as JSON ({@code iops-report.json}). The data file it creates is deleted on exit; the outputs are kept.
  */
 public final class Demo {
     private Demo() {
@@ -57,9 +57,11 @@ public final class Demo {
             }).report();
             System.out.println("Write 1000 x 4096 bytes, then read them back 4096 at a time:");
             System.out.println(report.toText());
-            System.out.println(report.toJson());
+            Path charts = Path.of(args.length > 0 ? args[0] : "iops-charts-out");
+            Files.createDirectories(charts);
+            Path json = Files.writeString(charts.resolve("iops-report.json"), report.toJson());
+            System.out.println("JSON report:\n  " + json.toAbsolutePath());
             if (sizes) {
-                Path charts = Path.of(args.length > 0 ? args[0] : "iops-charts-out");
                 System.out.println("\nCharts:");
                 for (Path chart : IopsCharts.save(report, charts, IopsCharts.Format.PNG, IopsCharts.Format.SVG)) {
                     System.out.println("  " + chart.toAbsolutePath());
