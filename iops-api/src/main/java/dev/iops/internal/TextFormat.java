@@ -10,6 +10,7 @@ import dev.iops.PathStats;
 import dev.iops.SizeHistogram;
 import dev.iops.StorageBytes;
 import dev.iops.TargetKind;
+import dev.iops.Units;
 
 import java.util.Locale;
 import java.util.Map;
@@ -79,20 +80,12 @@ public final class TextFormat {
             if (b.totalOps() == 0) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", bucketLabel(b.index()),
+            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", Units.sizeRange(b.index()),
                     Units.count(b.readOps()), Units.count(b.writeOps()), Units.bytes(b.readBytes()),
                     Units.bytes(b.writeBytes()))).append('\n');
         }
     }
 
-    /** {@code "0 B"}, {@code "1 B"}, else {@code "[4 KiB, 8 KiB)"}. */
-    public static String bucketLabel(int index) {
-        if (index <= 1) {
-            return index + " B";
-        }
-        return "[" + Units.bound(SizeHistogram.lowerBoundBytes(index)) + ", "
-                + Units.bound(SizeHistogram.upperBoundBytes(index)) + ")";
-    }
 
     private static void detail(StringBuilder sb, OpDetail d) {
         if (!d.byTarget().isEmpty()) {

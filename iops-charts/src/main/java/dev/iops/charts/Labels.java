@@ -1,6 +1,7 @@
 package dev.iops.charts;
 
 import dev.iops.SizeHistogram;
+import dev.iops.Units;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -8,8 +9,8 @@ import java.util.Locale;
 /**
  * Words and numbers on the charts, written the way {@code IopsReport.toText()} writes them: binary byte units
  * ({@code 4 KiB}, {@code 7.8 MiB}), grouped counts ({@code 1,000}) and short durations ({@code 12.34 ms}).
- * Kept here rather than shared with the text table because {@code dev.iops.internal} is not exported to other
- * modules. Stateless and thread-safe.
+ * The plain formats come from {@link Units}, shared with the text table; the axis units are the charts' own.
+ * Stateless and thread-safe.
  */
 final class Labels {
     private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -24,14 +25,7 @@ final class Labels {
      * @return {@code "0 B"}, {@code "512 B"}, {@code "4 KiB"}, {@code "1 MiB"}
      */
     static String bound(long bytes) {
-        int unit = 0;
-        long v = bytes;
-        // Only whole multiples move up a unit, so a label never rounds: 1536 stays "1536 B", not "1.5 KiB".
-        while (v >= 1024 && v % 1024 == 0 && unit < BYTE_UNITS.length - 1) {
-            v /= 1024;
-            unit++;
-        }
-        return v + " " + BYTE_UNITS[unit];
+        return Units.bound(bytes);
     }
 
     /**
@@ -52,11 +46,7 @@ final class Labels {
      * @return {@code "512 B"} below 1 KiB, else e.g. {@code "7.8 MiB"}
      */
     static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        ByteUnit u = ByteUnit.forMax(bytes);
-        return String.format(Locale.ROOT, "%.1f %s", u.scale(bytes), u.symbol());
+        return Units.bytes(bytes);
     }
 
     /**
@@ -66,7 +56,7 @@ final class Labels {
      * @return e.g. {@code "1,234,567"}
      */
     static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return Units.count(n);
     }
 
     /**
@@ -76,17 +66,7 @@ final class Labels {
      * @return {@code "850 ns"}, {@code "12.3 µs"}, {@code "12.34 ms"} or {@code "1.250 s"}
      */
     static String duration(Duration d) {
-        long nanos = d.toNanos();
-        if (nanos < 1_000) {
-            return nanos + " ns";
-        }
-        if (nanos < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
-        }
-        if (nanos < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+        return Units.duration(d);
     }
 
     /**

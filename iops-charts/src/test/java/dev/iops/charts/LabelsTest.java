@@ -1,8 +1,7 @@
 package dev.iops.charts;
 
 import dev.iops.SizeHistogram;
-import dev.iops.internal.TextFormat;
-import dev.iops.internal.Units;
+import dev.iops.Units;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,13 +27,13 @@ class LabelsTest {
     void bucketLabelsAgreeWithTheTextTable() {
         // The text table labels bucket i as "[lower, upper)"; the chart's label is that lower bound, written alike.
         for (int i = 2; i < SizeHistogram.MAX_BUCKETS - 1; i++) {
-            String row = TextFormat.bucketLabel(i);
+            String row = Units.sizeRange(i);
             assertThat(row).startsWith("[" + Labels.bucket(i) + ", ");
             assertThat(Labels.bound(SizeHistogram.upperBoundBytes(i)))
                     .isEqualTo(Units.bound(SizeHistogram.upperBoundBytes(i)));
         }
-        assertThat(TextFormat.bucketLabel(0)).isEqualTo(Labels.bucket(0));
-        assertThat(TextFormat.bucketLabel(1)).isEqualTo(Labels.bucket(1));
+        assertThat(Units.sizeRange(0)).isEqualTo(Labels.bucket(0));
+        assertThat(Units.sizeRange(1)).isEqualTo(Labels.bucket(1));
     }
 
     @Test
