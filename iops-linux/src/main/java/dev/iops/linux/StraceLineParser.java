@@ -56,6 +56,8 @@ final class StraceLineParser {
     /** Time spent in the call from {@code -T}, in nanoseconds, or -1. */
     long durationNanos;
 
+    private boolean diedInCall;
+
     private static byte[] ascii(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
@@ -74,6 +76,7 @@ final class StraceLineParser {
         result = 0;
         failed = false;
         durationNanos = -1;
+        diedInCall = false;
         if (from < 0 || to > b.length || from >= to) {
             return GARBAGE;
         }
@@ -125,8 +128,8 @@ final class StraceLineParser {
         if (close < 0) {
             return GARBAGE;
         }
-        if (shape == UNFINISHED) {
-            return CALL;
+        if (shape == UNFINISHED || diedInCall) {
+            return CALL; // no result: an entry half, or a call that never returned
         }
         return parseResult(b, close + 1, to) ? CALL : GARBAGE;
     }
@@ -160,6 +163,11 @@ final class StraceLineParser {
                         continue;
                     }
                     if (depth == 0 && startsWith(b, p, to, UNFINISHED_TEXT)) {
+                        if (!indexing) {
+                            // "<... read resumed> <unfinished ...>) = ?": the thread died inside the call
+                            diedInCall = true;
+                            return p;
+                        }
                         if (indexing) {
                             addArg(argStart, trimEnd(b, argStart, p));
                         }
