@@ -3,6 +3,7 @@ package dev.iops.linux;
 import dev.iops.Scope;
 import dev.iops.spi.Availability;
 import dev.iops.spi.Capability;
+import dev.iops.spi.OpSink;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
@@ -10,9 +11,11 @@ import dev.iops.spi.RecordingRequest;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -38,9 +41,11 @@ import java.util.Set;
  * <h2>Options (system properties, read when a session starts)</h2>
  * <ul>
  *   <li>{@code iops.strace.path}: the strace executable; default: the first {@code strace} on {@code PATH}.</li>
- *   <li>{@code iops.strace.pin} (default {@code true}): run strace pinned (with {@code taskset}) to the CPU the
- *       first session's thread is running on. Measured on a 2-CPU VM, a traced call costs several times less
- *       when tracer and tracee share a CPU; set {@code false} to let the scheduler place strace.</li>
+   <li>{@code iops.strace.pin} (default {@code false}): run strace pinned with {@code taskset} to the CPU the
+ *       attaching session's thread is running on. Measured on this project's 2-CPU VM it does not help on its own
+ *       (about 118 us per traced call pinned or not), because the JVM thread keeps moving between CPUs; a traced
+ *       call is about 3x cheaper only when the session thread is pinned to the same CPU too, which Java cannot do
+ *       without native code. Kept as an option for machines where it wins; {@code true} turns it on.</li>
  *   <li>{@code iops.strace.linger} (milliseconds, default {@code 1000}): how long strace stays attached after the
  *       last session ends, so that the next session starts in well under a millisecond instead of attaching
  *       again. While it lingers every I/O call of the JVM is traced (slower); {@code 0} detaches at once.</li>
@@ -63,7 +68,7 @@ public final class StraceProfiler implements Profiler {
     public static final String NAME = "strace";
     /** System property naming the strace executable. */
     public static final String PATH_PROPERTY = "iops.strace.path";
-    /** System property turning CPU pinning of strace on ({@code true}, the default) or off. */
+    /** System property turning CPU pinning of strace on ({@code true}) or off ({@code false}, the default). */
     public static final String PIN_PROPERTY = "iops.strace.pin";
     /** System property: milliseconds strace stays attached after the last session (default 1000). */
     public static final String LINGER_PROPERTY = "iops.strace.linger";
@@ -131,7 +136,7 @@ public final class StraceProfiler implements Profiler {
         }
         Duration linger = Duration.ofMillis(longProperty(LINGER_PROPERTY, 1000));
         Duration timeout = Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000)));
-        boolean pin = !"false".equalsIgnoreCase(System.getProperty(PIN_PROPERTY, "true").trim());
+        boolean pin = "true".equalsIgnoreCase(System.getProperty(PIN_PROPERTY, "false").trim());
         StraceTracer tracer = StraceTracer.acquire(new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null,
                 pin, linger, timeout));
         StraceRecording recording = new StraceRecording(tracer, request.scope(), linger, timeout);
@@ -143,6 +148,32 @@ public final class StraceProfiler implements Profiler {
             throw new ProfilerStartException("strace's trace file could not be read at the start of the block: "
                     + e.getMessage() + ". Check the temp directory, or use -Diops.profiler=procfs.", e);
         }
+    }
+
+    /**
+     * Reads a finished trace written by {@code strace -f -y [-T] [-tt|-ttt] -o FILE} (for example one captured
+     * elsewhere) and gives every I/O operation in it to {@code sink}, in file order, with the same parser the
+     * sessions use: constant memory, whatever the file's size. Offsets are {@code -1} (there is no window); lines
+     * that cannot be understood are skipped.
+     *
+     * @param traceFile the trace; only complete (newline-terminated) lines are read
+     * @param sink      receives the operations, on the calling thread
+     * @return the number of lines read
+     * @throws IOException if the file cannot be read
+     */
+    public static long parseTrace(Path traceFile, OpSink sink) throws IOException {
+        TraceWindow window = new TraceWindow(null, null, false, Set.of(), sink);
+        long[] lines = {0};
+        try (FileChannel channel = FileChannel.open(traceFile, StandardOpenOption.READ)) {
+            TraceFileReader reader = new TraceFileReader(channel, 0);
+            while (reader.readAvailable((b, from, to) -> {
+                lines[0]++;
+                window.accept(b, from, to);
+            })) {
+                // until the end of the file
+            }
+        }
+        return lines[0];
     }
 
     private static long longProperty(String name, long defaultValue) {

@@ -61,12 +61,12 @@ final class StraceRecording implements Recording {
             // strace writes a line before it lets the thread return from the call, so the end marker is normally
             // in the file already and one pass suffices; the loop covers a slow tracer, bounded by the timeout.
             while (true) {
-                reader.readAvailable(window::accept, window::ended);
+                reader.readAvailable(window);
                 if (window.ended()) {
                     break;
                 }
                 if (!tracer.isAlive()) {
-                    reader.readAvailable(window::accept, window::ended);
+                    reader.readAvailable(window);
                     if (window.ended()) {
                         break;
                     }

@@ -1,6 +1,7 @@
 package dev.iops.linux;
 
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.RecordingResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,18 +119,23 @@ final class StraceTracer {
                 tracer.cleanUp();
                 return;
             }
-            if (lingerTimer == null) {
-                lingerTimer = new ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "iops-strace-linger");
-                    t.setDaemon(true);
-                    return t;
-                });
-                lingerTimer.setRemoveOnCancelPolicy(true);
-                lingerTimer.setKeepAliveTime(1, TimeUnit.SECONDS);
-                lingerTimer.allowCoreThreadTimeOut(true); // no idle thread left behind
-            }
-            pendingDetach = lingerTimer.schedule(StraceTracer::detachIdle, linger.toNanos(), TimeUnit.NANOSECONDS);
+            pendingDetach = lingerTimer().schedule(StraceTracer::detachIdle, linger.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** @return the timer that detaches a lingering tracer; its one daemon thread exits when idle */
+    private static ScheduledThreadPoolExecutor lingerTimer() {
+        if (lingerTimer == null) {
+            lingerTimer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "iops-strace-linger");
+                t.setDaemon(true);
+                return t;
+            });
+            lingerTimer.setRemoveOnCancelPolicy(true);
+            lingerTimer.setKeepAliveTime(1, TimeUnit.SECONDS);
+            lingerTimer.allowCoreThreadTimeOut(true); // no idle thread left behind
+        }
+        return lingerTimer;
     }
 
     /**
@@ -171,10 +177,12 @@ final class StraceTracer {
     }
 
     private static StraceTracer attach(Settings s) {
+        long t0 = System.nanoTime();
         long pid = ProcessHandle.current().pid();
         String token = Long.toString(pid, 36) + "-" + SEQUENCE.incrementAndGet();
         // Throwaway marker before strace runs: loads the exception path so no class loading happens in a window.
         marker(Path.of(MARKER_DIR + "warm"));
+        warmUp(token);
         int cpu = s.pin() && s.taskset() != null ? currentCpu() : -1;
         Path trace = null;
         Path err = null;
@@ -184,6 +192,7 @@ final class StraceTracer {
             trace = Files.createTempFile(PREFIX, ".trace");
             err = Files.createTempFile(PREFIX, ".err");
             channel = FileChannel.open(trace, StandardOpenOption.READ);
+            new TraceFileReader(channel, 0).readAvailable(new TraceWindow(null, null, false, Set.of(), op -> { }));
             List<String> cmd = new ArrayList<>();
             if (cpu >= 0) {
                 cmd.addAll(List.of(s.taskset().toString(), "-c", Integer.toString(cpu)));
@@ -207,8 +216,8 @@ final class StraceTracer {
                 tracer.cleanUp();
                 throw e;
             }
-            LOG.debug("iops: strace (pid {}) attached to pid {}{}", process.pid(), pid,
-                    cpu >= 0 ? " pinned to CPU " + cpu : "");
+            LOG.debug("iops: strace (pid {}) attached to pid {}{} in {} us", process.pid(), pid,
+                    cpu >= 0 ? " pinned to CPU " + cpu : "", (System.nanoTime() - t0) / 1000);
             return tracer;
         } catch (IOException e) {
             if (process != null) {
@@ -223,6 +232,42 @@ final class StraceTracer {
         }
     }
 
+    /** Report classes the session loads after a window; loading them once strace runs costs a traced read each. */
+    private static final String[] SESSION_CLASSES = {"dev.iops.IopsReport", "dev.iops.OpDetail", "dev.iops.PathStats",
+        "dev.iops.IoTotals", "dev.iops.LatencySummary", "dev.iops.TimeSizeGrid", "dev.iops.SizeHistogram$Bucket",
+        "dev.iops.Figure", "dev.iops.spi.RecordingResult", "java.util.concurrent.ScheduledThreadPoolExecutor",
+        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask"};
+
+    /**
+     * Runs the window code once on made-up lines before strace attaches. Every class loaded and every lambda or
+     * string concatenation linked here would otherwise be done under tracing, where each read of a class file
+     * costs a traced system call: this takes tens of milliseconds off the first session.
+     */
+    private static void warmUp(String token) {
+        String begin = markerPath(token, 0, "begin").toString();
+        String end = markerPath(token, 0, "end").toString();
+        long[] n = {0};
+        TraceWindow w = new TraceWindow(begin, end, true, Set.of("/tmp/x"), op -> n[0] += op.bytes());
+        w.accept("1 1.000000 readlink(\"" + begin + "\", 0x1, 4097) = -1 ENOENT (No such file or directory) <0.000001>");
+        w.accept("1 1.000001 write(3</tmp/a>, \"x\", 1) = 1 <0.000001>");
+        w.accept("1 1.000002 read(3<pipe:[1]>,  <unfinished ...>");
+        w.accept("1 1.000003 <... read resumed>\"x\", 1) = 1 <0.000001>");
+        w.accept("1 1.000004 pread64(3</tmp/x>, \"x\", 1, 0) = -1 EIO (Input/output error) <0.000001>");
+        w.accept("1 1.000005 readlink(\"" + end + "\", 0x1, 4097) = -1 ENOENT (No such file or directory) <0.000001>");
+        RecordingResult.ofOperations("strace: " + n[0] + w.garbageLines() + w.operations());
+        synchronized (LOCK) {
+            lingerTimer().schedule(() -> { }, 0, TimeUnit.NANOSECONDS); // links the linger path; its thread idles out
+        }
+        ClassLoader loader = StraceTracer.class.getClassLoader();
+        for (String name : SESSION_CLASSES) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.debug("iops: could not preload {}: {}", name, e.toString());
+            }
+        }
+    }
+
     /**
      * Issues markers until one shows in the trace. strace prints nothing for a thread before it has attached to
      * every thread of the process, so the first marker seen means the whole process is traced.
@@ -232,15 +277,24 @@ final class StraceTracer {
         byte[] needle = prefix.getBytes(StandardCharsets.US_ASCII);
         TraceFileReader reader = new TraceFileReader(channel, 0);
         boolean[] seen = {false};
+        TraceFileReader.LineSink search = new TraceFileReader.LineSink() {
+            @Override
+            public void line(byte[] b, int from, int to) {
+                if (indexOf(b, from, to, needle) >= 0) {
+                    seen[0] = true;
+                }
+            }
+
+            @Override
+            public boolean done() {
+                return seen[0];
+            }
+        };
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; ; i++) {
             marker(Path.of(prefix + i));
             try {
-                reader.readAvailable((b, from, to) -> {
-                    if (indexOf(b, from, to, needle) >= 0) {
-                        seen[0] = true;
-                    }
-                }, () -> seen[0]);
+                reader.readAvailable(search);
             } catch (IOException e) {
                 throw new ProfilerStartException("strace's trace file " + traceFile + " could not be read: "
                         + e.getMessage(), e);
@@ -319,7 +373,11 @@ final class StraceTracer {
 
     /** @return a fresh marker path, unique within this tracer */
     Path newMarker(String kind) {
-        return Path.of(MARKER_DIR + token + "-" + SEQUENCE.incrementAndGet() + "-" + kind);
+        return markerPath(token, SEQUENCE.incrementAndGet(), kind);
+    }
+
+    private static Path markerPath(String token, long sequence, String kind) {
+        return Path.of(MARKER_DIR + token + "-" + sequence + "-" + kind);
     }
 
     /** @return the current size of the trace file (an fstat: not traced) */

@@ -3,7 +3,6 @@ package dev.iops.linux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.function.BooleanSupplier;
 
 /**
  * Reads complete lines from a trace file that strace is still appending to, with positional reads into one
@@ -20,10 +19,15 @@ final class TraceFileReader {
     static final int CHUNK = 256 * 1024;
     static final int MAX_LINE = 4 * 1024 * 1024;
 
-    /** Receives one line, {@code b[from, to)}, without its newline. */
+    /** Receives one line, {@code b[from, to)}, without its newline, and says when it has seen enough. */
     @FunctionalInterface
     interface LineSink {
         void line(byte[] b, int from, int to);
+
+        /** @return true to stop reading (the end marker was seen) */
+        default boolean done() {
+            return false;
+        }
     }
 
     private final FileChannel channel;
@@ -43,16 +47,16 @@ final class TraceFileReader {
     }
 
     /**
-     * Feeds every complete line between the current position and the file's present size, until {@code done}
-     * says stop.
+     * Feeds every complete line between the current position and the file's present size, until the sink says
+     * it is done.
      *
      * @return true if anything was read
      * @throws IOException if the file cannot be read
      */
-    boolean readAvailable(LineSink sink, BooleanSupplier done) throws IOException {
+    boolean readAvailable(LineSink sink) throws IOException {
         long size = channel.size(); // a snapshot: never chase the growth our own reads cause
         boolean any = false;
-        while (position < size && !done.getAsBoolean()) {
+        while (position < size && !sink.done()) {
             if (!buf.hasRemaining()) {
                 makeRoom();
             }
@@ -66,12 +70,12 @@ final class TraceFileReader {
             any = true;
             position += n;
             buf.position(buf.position() + n);
-            feed(sink, done);
+            feed(sink);
         }
         return any;
     }
 
-    private void feed(LineSink sink, BooleanSupplier done) {
+    private void feed(LineSink sink) {
         byte[] a = buf.array();
         int end = buf.position();
         int start = 0;
@@ -83,7 +87,7 @@ final class TraceFileReader {
                     sink.line(a, start, i);
                 }
                 start = i + 1;
-                if (done.getAsBoolean()) {
+                if (sink.done()) {
                     break;
                 }
             }

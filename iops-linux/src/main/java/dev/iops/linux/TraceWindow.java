@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>Pure: no I/O, no clock. Not thread-safe.
  */
-final class TraceWindow {
+final class TraceWindow implements TraceFileReader.LineSink {
     private static final int CACHE = 16;
     private static final long HALF_DAY_NANOS = 43_200_000_000_000L;
     private static final Target UNKNOWN = new Target(null, TargetKind.UNKNOWN);
@@ -75,6 +75,16 @@ final class TraceWindow {
     void accept(String text) {
         byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
         accept(b, 0, b.length);
+    }
+
+    @Override
+    public void line(byte[] b, int from, int to) {
+        accept(b, from, to);
+    }
+
+    @Override
+    public boolean done() {
+        return ended;
     }
 
     /** Takes the line {@code b[from, to)} (a trailing newline is allowed). */

@@ -31,12 +31,10 @@ class TraceFileReaderTest {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             TraceFileReader reader = new TraceFileReader(ch, 0);
             append(file, "one\ntwo\nthr");
-            reader.readAvailable((b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)),
-                    () -> false);
+            reader.readAvailable((b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)));
             assertThat(lines).containsExactly("one", "two");
             append(file, "ee\nfour\n");
-            reader.readAvailable((b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)),
-                    () -> false);
+            reader.readAvailable((b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)));
             assertThat(lines).containsExactly("one", "two", "three", "four");
         }
     }
@@ -46,9 +44,17 @@ class TraceFileReaderTest {
         Path file = Files.writeString(dir.resolve("t.trace"), "a\nEND\nb\nc\n");
         List<String> lines = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            new TraceFileReader(ch, 0).readAvailable(
-                    (b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)),
-                    () -> lines.contains("END"));
+            new TraceFileReader(ch, 0).readAvailable(new TraceFileReader.LineSink() {
+                @Override
+                public void line(byte[] b, int from, int to) {
+                    lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+                }
+
+                @Override
+                public boolean done() {
+                    return lines.contains("END");
+                }
+            });
         }
         assertThat(lines).containsExactly("a", "END");
     }
@@ -64,8 +70,7 @@ class TraceFileReaderTest {
         List<String> lines = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             TraceFileReader reader = new TraceFileReader(ch, 0);
-            reader.readAvailable((b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)),
-                    () -> false);
+            reader.readAvailable((b, from, to) -> lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1)));
             assertThat(reader.skippedLines()).isEqualTo(1);
         }
         assertThat(lines).containsExactly("first", "last");

@@ -3,10 +3,13 @@ package dev.iops.linux;
 import dev.iops.TargetKind;
 import dev.iops.spi.Op;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -90,6 +93,18 @@ class TraceWindowTest {
                 "WRITE 0 13910 FILE /tmp/out.dat -1 3000 failed",
                 "WRITE 5 13910 FILE /tmp/x.dat -1 12000 ok",
                 "READ 0 13910 FILE /tmp/x.dat -1 2000 ok");
+    }
+
+    @Test
+    void parsesAFinishedTraceFileOfflineThroughThePublicEntryPoint(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("t.trace");
+        Files.write(file, String.join("\n", fixture("reference-6.1.txt")).concat("\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        List<Op> ops = new ArrayList<>();
+        assertThat(StraceProfiler.parseTrace(file, ops::add)).isEqualTo(fixture("reference-6.1.txt").size());
+        assertThat(ops).hasSize(26);
+        assertThat(ops.stream().mapToLong(Op::bytes).sum()).isEqualTo(2 * 8192 + 18 + 100 + 10 + 100 + 300 + 300
+                + 5 + 5 + 2 * 8192 + 2 * 8192 + 2 * 4096 + 1000 + 1000 + 10 + 2 * 16384 + 2 * 4096);
     }
 
     @Test
