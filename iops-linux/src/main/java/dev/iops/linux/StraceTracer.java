@@ -41,6 +41,8 @@ final class StraceTracer {
     static final String MARKER_DIR = "/nonexistent/iops-strace/";
     private static final String PREFIX = "iops-strace-";
     private static final long POLL_NANOS = 200_000;
+    /** Past this size an idle tracer is detached at once rather than kept, so its trace file starts over. */
+    private static final long ROTATE_BYTES = 64L * 1024 * 1024;
 
     private static final Object LOCK = new Object();
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -112,7 +114,7 @@ final class StraceTracer {
             if (tracer.refs > 0) {
                 return;
             }
-            if (tracer != current || !tracer.isAlive() || linger.isZero() || linger.isNegative()) {
+            if (tracer != current || !tracer.isAlive() || linger.isZero() || linger.isNegative() || tracer.isLarge()) {
                 if (tracer == current) {
                     current = null;
                 }
@@ -393,6 +395,15 @@ final class StraceTracer {
     /** @return the paths of the library's own files, whose operations are never counted */
     Set<String> ownPaths() {
         return ownPaths;
+    }
+
+    /** @return true when the trace file is big enough that the next session had better start a fresh one */
+    private boolean isLarge() {
+        try {
+            return channel.size() > ROTATE_BYTES;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** @return true while strace runs */
