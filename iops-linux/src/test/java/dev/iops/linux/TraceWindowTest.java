@@ -170,6 +170,23 @@ class TraceWindowTest {
     }
 
     @Test
+    void readsLinesWithoutThreadIdOrTimeAndProtocolNamedSockets() {
+        assertThat(runAll(List.of(
+                "write(1</dev/pts/3>, \"hi\\n\", 3)                 = 3",
+                "12:00:00.000001 read(0</dev/pts/3>, \"x\", 1) = 1 <0.000010>",
+                "77 sendmsg(5<TCP:[127.0.0.1:40000->127.0.0.1:8080]>, {msg_name=NULL, msg_iov=[{iov_base=\"GET /\", "
+                        + "iov_len=5}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, MSG_NOSIGNAL) = 5",
+                "77 recvfrom(5<UNIX-STREAM:[123->124]>, \"ok\", 8192, 0, NULL, NULL) = 2",
+                "77 splice(3</tmp/a>, NULL, 6<pipe:[9]>, NULL, 65536, SPLICE_F_MOVE) = -1 EAGAIN (Resource temporarily unavailable)")))
+                .containsExactly(
+                        "WRITE 3 -1 TTY /dev/pts/3 -1 -1 ok",
+                        "READ 1 -1 TTY /dev/pts/3 -1 10000 ok",
+                        "WRITE 5 77 SOCKET TCP:[127.0.0.1:40000->127.0.0.1:8080] -1 -1 ok",
+                        "READ 2 77 SOCKET UNIX-STREAM:[123->124] -1 -1 ok",
+                        "WRITE 0 77 PIPE pipe:[9] -1 -1 failed");
+    }
+
+    @Test
     void classifiesDescriptorTargets() {
         assertThat(TraceWindow.classify("/tmp/a.dat")).isEqualTo(TargetKind.FILE);
         assertThat(TraceWindow.classify("/dev/shm/x")).isEqualTo(TargetKind.FILE);
