@@ -29,8 +29,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>time added per measured empty block: the first block of a fresh JVM (attach included, one child JVM per
  *       run), a block that attaches again in a warm JVM ({@code iops.strace.linger=0}), and a warm block that
  *       reuses the lingering tracer;</li>
- *   <li>cost per traced system call on 10,000 writes of 64 bytes: untraced, strace unpinned, strace pinned, and
- *       (for reference, not something the provider does) strace and the measured thread pinned together;</li>
+ *   <li>cost per traced system call on 10,000 writes of 64 bytes: untraced, and traced with each
+ *       {@code iops.strace.pin} mode ({@code false}, {@code true}, {@code thread});</li>
  *   <li>parser throughput on a generated 1,000,000-line trace, and the heap it needs;</li>
  *   <li>attach time against the number of threads in the JVM.</li>
  * </ol>
@@ -112,6 +112,15 @@ public final class StraceBenchmark {
             warm[i] = timeEmptyBlock();
         }
         rows.add(row("empty block, warm, shared tracer (default linger)", median(warm), "ms", "stretch <= 5 ms"));
+        detachTracer();
+        System.setProperty(StraceProfiler.PIN_PROPERTY, "thread");
+        timeEmptyBlock();
+        for (int i = 0; i < warm.length; i++) {
+            warm[i] = timeEmptyBlock();
+        }
+        System.clearProperty(StraceProfiler.PIN_PROPERTY);
+        detachTracer();
+        rows.add(row("empty block, warm, shared tracer, pin=thread", median(warm), "ms", ""));
         double[] procfs = new double[200];
         for (int i = 0; i < procfs.length; i++) {
             long t0 = System.nanoTime();
@@ -135,6 +144,13 @@ public final class StraceBenchmark {
             first[i] = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow()) / 1e6;
         }
         return median(first);
+    }
+
+    /** One block with linger 0: the shared tracer detaches when it ends, so the next block attaches afresh. */
+    private static void detachTracer() {
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
+        timeEmptyBlock();
+        System.clearProperty(StraceProfiler.LINGER_PROPERTY);
     }
 
     private static double timeEmptyBlock() {
@@ -164,26 +180,15 @@ public final class StraceBenchmark {
             plain[i] = (System.nanoTime() - t0) / 1e6;
         }
         System.setProperty(StraceProfiler.LINGER_PROPERTY, "0"); // a fresh tracer per run, pinned or not
-        double[][] traced = new double[3][RUNS];
-        String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+        String[] modes = {"false", "true", "thread"};
+        double[][] traced = new double[modes.length][RUNS];
         for (int i = 0; i < RUNS; i++) {
-            for (int pinned = 0; pinned < 3; pinned++) {
-                System.setProperty(StraceProfiler.PIN_PROPERTY, pinned >= 1 ? "true" : "false");
-                if (pinned == 2) {
-                    // what the provider cannot do from Java: pin the measured thread to strace's CPU as well
-                    taskset(tid, Integer.toString(currentCpu()));
-                }
-                IopsReport r;
-                try {
-                    r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
-                        writes(file);
-                        return null;
-                    }).report();
-                } finally {
-                    if (pinned == 2) {
-                        taskset(tid, "0-" + (CPUS - 1));
-                    }
-                }
+            for (int pinned = 0; pinned < modes.length; pinned++) {
+                System.setProperty(StraceProfiler.PIN_PROPERTY, modes[pinned]);
+                IopsReport r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                    writes(file);
+                    return null;
+                }).report();
                 if (r.writeOps() != WRITES) {
                     throw new IllegalStateException("expected " + WRITES + " writes, measured " + r.writeOps());
                 }
@@ -194,22 +199,12 @@ public final class StraceBenchmark {
         System.clearProperty(StraceProfiler.LINGER_PROPERTY);
         double base = median(plain);
         rows.add(row("10,000 x 64 B writes, untraced", base, "ms", ""));
-        String[] how = {"unpinned (default)", "pinned (iops.strace.pin=true)", "and thread pinned (taskset -p)"};
-        for (int pinned = 0; pinned < 3; pinned++) {
+        String[] how = {"unpinned (default)", "pin=true (strace pinned)", "pin=thread (strace + thread)"};
+        for (int pinned = 0; pinned < modes.length; pinned++) {
             double m = median(traced[pinned]);
             rows.add(row("10,000 x 64 B writes, strace " + how[pinned], m, "ms",
                     String.format(Locale.ROOT, "%.1f us added per call", (m - base) * 1000 / WRITES)));
         }
-    }
-
-    private static void taskset(String tid, String cpus) throws IOException, InterruptedException {
-        new ProcessBuilder("taskset", "-p", "-c", cpus, tid).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-    }
-
-    private static int currentCpu() throws IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"), StandardCharsets.US_ASCII);
-        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[36]);
     }
 
     private static void parser(List<String[]> rows, Path dir) throws IOException {

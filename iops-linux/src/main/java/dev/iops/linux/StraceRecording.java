@@ -19,6 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StraceRecording implements Recording {
     private static final long POLL_NANOS = 100_000;
+    /** Sessions open per pinned thread: only the outermost one pins and restores. */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Integer> PINNED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final StraceTracer tracer;
     private final Scope scope;
@@ -27,6 +30,7 @@ final class StraceRecording implements Recording {
     private final Path beginMarker;
     private final Path endMarker;
     private long startOffset = -1;
+    private long pinnedTid = -1;
     private boolean stopped;
     private boolean closed;
 
@@ -41,6 +45,7 @@ final class StraceRecording implements Recording {
 
     /** Opens the window: the begin marker is the very last thing done. */
     void begin() throws IOException {
+        pinThread();
         // strace appends, so the begin marker's line will be at or after the file's present size
         startOffset = tracer.size();
         StraceTracer.marker(beginMarker);
@@ -97,11 +102,47 @@ final class StraceRecording implements Recording {
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
     }
 
+    /** With iops.strace.pin=thread: puts the session thread on strace's CPU, before the window opens. */
+    private void pinThread() {
+        AffinityHelper helper = tracer.helper();
+        if (helper == null) {
+            return;
+        }
+        try {
+            long tid = AffinityHelper.currentTid();
+            pinnedTid = tid;
+            if (PINNED.merge(tid, 1, Integer::sum) == 1) {
+                helper.pin(tid, tracer.cpu());
+            }
+        } catch (IOException | RuntimeException e) {
+            // pinning is an optimisation: measure unpinned rather than fail
+        }
+    }
+
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            StraceTracer.release(tracer, linger);
+            try {
+                unpinThread();
+            } finally {
+                StraceTracer.release(tracer, linger);
+            }
+        }
+    }
+
+    /** Gives the thread its CPU set back when its outermost session ends (after the window closed). */
+    private void unpinThread() {
+        if (pinnedTid < 0) {
+            return;
+        }
+        Integer left = PINNED.computeIfPresent(pinnedTid, (tid, n) -> n == 1 ? null : n - 1);
+        if (left == null) {
+            try {
+                tracer.helper().unpin(pinnedTid);
+            } catch (IOException | RuntimeException e) {
+                // the helper died: the thread keeps the CPU set it had during the session
+            }
         }
     }
 }

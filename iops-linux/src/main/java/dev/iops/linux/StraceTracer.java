@@ -54,7 +54,8 @@ final class StraceTracer {
     private static volatile long attaches;
 
     /** How a tracer is started; read from system properties by the profiler. */
-    record Settings(Path executable, Path taskset, boolean pin, Duration linger, Duration timeout) {
+    record Settings(Path executable, Path taskset, boolean pin, boolean pinThread, Duration linger,
+                    Duration timeout) {
     }
 
     private final Process process;
@@ -65,11 +66,12 @@ final class StraceTracer {
     private final String token;
     private final int cpu;
     private final Duration timeout;
+    private final AffinityHelper helper;
     private int refs; // guarded by LOCK
     private boolean cleaned; // guarded by LOCK
 
     private StraceTracer(Process process, Path traceFile, Path errFile, FileChannel channel, Set<String> ownPaths,
-                         String token, int cpu, Duration timeout) {
+                         String token, int cpu, Duration timeout, AffinityHelper helper) {
         this.process = process;
         this.traceFile = traceFile;
         this.errFile = errFile;
@@ -78,6 +80,7 @@ final class StraceTracer {
         this.token = token;
         this.cpu = cpu;
         this.timeout = timeout;
+        this.helper = helper;
     }
 
     /**
@@ -185,11 +188,13 @@ final class StraceTracer {
         // Throwaway marker before strace runs: loads the exception path so no class loading happens in a window.
         marker(Path.of(MARKER_DIR + "warm"));
         warmUp(token);
-        int cpu = s.pin() && s.taskset() != null ? currentCpu() : -1;
+        int cpu = (s.pin() || s.pinThread()) && s.taskset() != null ? currentCpu() : -1;
         Path trace = null;
         Path err = null;
         FileChannel channel = null;
         Process process = null;
+        // started before strace, so that neither it nor the taskset runs it makes are ever traced
+        AffinityHelper helper = s.pinThread() && cpu >= 0 ? AffinityHelper.start(s.taskset()) : null;
         try {
             trace = Files.createTempFile(PREFIX, ".trace");
             err = Files.createTempFile(PREFIX, ".err");
@@ -209,8 +214,13 @@ final class StraceTracer {
                     .start();
             attaches++;
             // strace prints the real path of the file it writes; those reads are ours, never the block's
-            Set<String> own = Set.of(trace.toRealPath().toString(), err.toRealPath().toString());
-            StraceTracer tracer = new StraceTracer(process, trace, err, channel, own, token, cpu, s.timeout());
+            Set<String> own = new java.util.HashSet<>(List.of(trace.toRealPath().toString(),
+                    err.toRealPath().toString()));
+            if (helper != null) {
+                own.addAll(helper.pipes()); // the JVM's side of the pin requests
+            }
+            StraceTracer tracer = new StraceTracer(process, trace, err, channel, Set.copyOf(own), token, cpu,
+                    s.timeout(), helper);
             LIVE.add(tracer);
             try {
                 tracer.synchronise(pid);
@@ -222,6 +232,9 @@ final class StraceTracer {
                     cpu >= 0 ? " pinned to CPU " + cpu : "", (System.nanoTime() - t0) / 1000);
             return tracer;
         } catch (IOException e) {
+            if (helper != null) {
+                helper.close();
+            }
             if (process != null) {
                 process.destroyForcibly();
             }
@@ -416,6 +429,11 @@ final class StraceTracer {
         return process.pid();
     }
 
+    /** @return the helper that pins session threads next to strace, or {@code null} */
+    AffinityHelper helper() {
+        return helper;
+    }
+
     /** @return the CPU strace is pinned to, or -1 */
     int cpu() {
         return cpu;
@@ -461,6 +479,9 @@ final class StraceTracer {
         }
         cleaned = true;
         terminate(process, timeout);
+        if (helper != null) {
+            helper.close();
+        }
         closeQuietly(channel);
         deleteQuietly(traceFile);
         deleteQuietly(errFile);
@@ -489,6 +510,9 @@ final class StraceTracer {
             // No lock: a session thread may hold it while the JVM exits. Kill and delete, nothing else.
             for (StraceTracer t : LIVE) {
                 terminate(t.process, Duration.ofSeconds(2));
+                if (t.helper != null) {
+                    t.helper.process().destroyForcibly();
+                }
                 closeQuietly(t.channel);
                 deleteQuietly(t.traceFile);
                 deleteQuietly(t.errFile);
