@@ -1,0 +1,324 @@
+package dev.iops.examples;
+
+import dev.iops.Iops;
+import dev.iops.IopsReport;
+import dev.iops.Scope;
+import dev.iops.linux.StraceProfiler;
+
+import java.io.BufferedWriter;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Benchmarks of the strace provider, printed as a table of medians. Run with
+ * {@code mvn -q install -DskipTests && mvn -q exec:exec -pl iops-examples -Ddemo.main=dev.iops.examples.StraceBenchmark}.
+ *
+ * <ol>
+ *   <li>time added per measured empty block: the first block of a fresh JVM (attach included, one child JVM per
+ *       run), a block that attaches again in a warm JVM ({@code iops.strace.linger=0}), and a warm block that
+ *       reuses the lingering tracer;</li>
+ *   <li>cost per traced system call on 10,000 writes of 64 bytes: untraced, and traced with each
+ *       {@code iops.strace.pin} mode ({@code false}, {@code true}, {@code thread});</li>
+ *   <li>parser throughput on a generated 1,000,000-line trace, and the heap it needs;</li>
+ *   <li>attach time against the number of threads in the JVM.</li>
+ * </ol>
+ * The whole run takes about a minute. Temporary files are deleted on every path.
+ */
+public final class StraceBenchmark {
+    private static final int RUNS = 5;
+    private static final int WRITES = 10_000;
+    /** Read once, before any pinning: availableProcessors() follows the calling thread's affinity. */
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    private StraceBenchmark() {
+    }
+
+    /**
+     * Runs every benchmark and prints the table.
+     *
+     * @param args none for every benchmark, or some of {@code empty writes parser attach};
+     *             {@code first} is internal (measures one first block in a child JVM and prints nanoseconds)
+     * @throws Exception if a benchmark cannot run
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 1 && args[0].equals("first")) {
+            if (args.length == 2) {
+                Iops.with().profiler(args[1]).scope(Scope.THREAD).measure(() -> { }); // library loaded and warm
+            }
+            long t0 = System.nanoTime();
+            Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> { });
+            System.out.println(System.nanoTime() - t0);
+            return;
+        }
+        if (!new StraceProfiler().availability().usable()) {
+            System.out.println("strace is not usable here: " + new StraceProfiler().availability().reason());
+            return;
+        }
+        boolean all = args.length == 0;
+        Path dir = Files.createTempDirectory("iops-bench-");
+        List<String[]> rows = new ArrayList<>();
+        try {
+            if (all || Arrays.asList(args).contains("empty")) {
+                emptyBlocks(rows);
+            }
+            if (all || Arrays.asList(args).contains("writes")) {
+                tracedWrites(rows, dir);
+            }
+            if (all || Arrays.asList(args).contains("parser")) {
+                parser(rows, dir);
+            }
+            if (all || Arrays.asList(args).contains("attach")) {
+                attach(rows);
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+        print(rows);
+    }
+
+    private static void emptyBlocks(List<String[]> rows) throws Exception {
+        rows.add(row("empty block, first in a fresh JVM (library cold)", firstBlock(), "ms", "attach included"));
+        rows.add(row("empty block, first strace one, after a procfs block", firstBlock("procfs"), "ms",
+                "attach included; target <= 20 ms"));
+
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
+        double[] reattach = new double[RUNS * 2];
+        for (int i = 0; i < reattach.length; i++) {
+            reattach[i] = timeEmptyBlock();
+        }
+        rows.add(row("empty block, warm JVM, strace attached again", median(reattach), "ms", ""));
+
+        System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+        double[] warm = new double[200];
+        timeEmptyBlock(); // attaches; the tracer then lingers between blocks
+        for (int i = 0; i < warm.length; i++) {
+            warm[i] = timeEmptyBlock();
+        }
+        rows.add(row("empty block, warm, shared tracer (default linger)", median(warm), "ms", "stretch <= 5 ms"));
+        detachTracer();
+        System.setProperty(StraceProfiler.PIN_PROPERTY, "thread");
+        timeEmptyBlock();
+        for (int i = 0; i < warm.length; i++) {
+            warm[i] = timeEmptyBlock();
+        }
+        System.clearProperty(StraceProfiler.PIN_PROPERTY);
+        detachTracer();
+        rows.add(row("empty block, warm, shared tracer, pin=thread", median(warm), "ms", ""));
+        double[] procfs = new double[200];
+        for (int i = 0; i < procfs.length; i++) {
+            long t0 = System.nanoTime();
+            Iops.with().profiler("procfs").scope(Scope.THREAD).measure(() -> { });
+            procfs[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        rows.add(row("empty block, warm, procfs (for comparison)", median(procfs), "ms", ""));
+    }
+
+    /** Median time of the first strace block of a fresh JVM, optionally after one block of another profiler. */
+    private static double firstBlock(String... before) throws IOException, InterruptedException {
+        double[] first = new double[RUNS];
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < RUNS; i++) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    StraceBenchmark.class.getName(), "first"));
+            cmd.addAll(List.of(before));
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            first[i] = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow()) / 1e6;
+        }
+        return median(first);
+    }
+
+    /** One block with linger 0: the shared tracer detaches when it ends, so the next block attaches afresh. */
+    private static void detachTracer() {
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
+        timeEmptyBlock();
+        System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+    }
+
+    private static double timeEmptyBlock() {
+        long t0 = System.nanoTime();
+        Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> { });
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static void writes(Path file) throws IOException {
+        byte[] small = new byte[64];
+        try (OutputStream out = new FileOutputStream(file.toFile())) {
+            for (int i = 0; i < WRITES; i++) {
+                out.write(small);
+            }
+        }
+    }
+
+    private static void tracedWrites(List<String[]> rows, Path dir) throws Exception {
+        Path file = dir.resolve("writes.bin");
+        for (int i = 0; i < 3; i++) {
+            writes(file); // JIT and class loading out of the way
+        }
+        double[] plain = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long t0 = System.nanoTime();
+            writes(file);
+            plain[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0"); // a fresh tracer per run, pinned or not
+        String[] modes = {"false", "true", "thread"};
+        double[][] traced = new double[modes.length][RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            for (int pinned = 0; pinned < modes.length; pinned++) {
+                System.setProperty(StraceProfiler.PIN_PROPERTY, modes[pinned]);
+                IopsReport r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                    writes(file);
+                    return null;
+                }).report();
+                if (r.writeOps() != WRITES) {
+                    throw new IllegalStateException("expected " + WRITES + " writes, measured " + r.writeOps());
+                }
+                traced[pinned][i] = r.elapsed().toNanos() / 1e6;
+            }
+        }
+        System.clearProperty(StraceProfiler.PIN_PROPERTY);
+        System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+        double base = median(plain);
+        rows.add(row("10,000 x 64 B writes, untraced", base, "ms", ""));
+        String[] how = {"unpinned (default)", "pin=true (strace pinned)", "pin=thread (strace + thread)"};
+        for (int pinned = 0; pinned < modes.length; pinned++) {
+            double m = median(traced[pinned]);
+            rows.add(row("10,000 x 64 B writes, strace " + how[pinned], m, "ms",
+                    String.format(Locale.ROOT, "%.1f us added per call", (m - base) * 1000 / WRITES)));
+        }
+    }
+
+    private static void parser(List<String[]> rows, Path dir) throws IOException {
+        Path trace = dir.resolve("generated.trace");
+        int lines = 1_000_000;
+        try (BufferedWriter w = Files.newBufferedWriter(trace, StandardCharsets.ISO_8859_1)) {
+            for (int i = 0; i < lines; i++) {
+                long tid = 1000 + i % 4;
+                String ts = "1795607998." + String.format(Locale.ROOT, "%06d", i % 1_000_000);
+                switch (i % 5) {
+                    case 0 -> w.write(tid + " " + ts + " write(7</tmp/work/data-" + (i % 50) + ".bin>, "
+                            + "\"\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\"..., "
+                            + "4096) = 4096 <0.000041>\n");
+                    case 1 -> w.write(tid + " " + ts + " pread64(8</tmp/work/in.dat>, \"a)b\\\"c\\n\"..., 8192, "
+                            + i + ") = 8192 <0.000025>\n");
+                    case 2 -> w.write(tid + " " + ts + " read(9<pipe:[35050]>,  <unfinished ...>\n");
+                    case 3 -> w.write((tid - 1) + " " + ts + " <... read resumed>\"hello\", 64) = 5 <0.000726>\n");
+                    default -> w.write(tid + " " + ts + " futex(0x7f00, FUTEX_WAKE_PRIVATE, 1) = 0 <0.000005>\n");
+                }
+            }
+        }
+        long[] ops = new long[1];
+        double[] rate = new double[3];
+        long peak = 0;
+        for (int i = 0; i < rate.length; i++) {
+            System.gc();
+            long before = heapUsed();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                pool.resetPeakUsage();
+            }
+            ops[0] = 0;
+            long t0 = System.nanoTime();
+            long n = StraceProfiler.parseTrace(trace, op -> ops[0]++);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            rate[i] = n / seconds;
+            peak = Math.max(peak, peakHeap() - before);
+        }
+        rows.add(row("parser, 1,000,000 generated lines (" + ops[0] + " ops)", median(rate) / 1e6, "M lines/s",
+                String.format(Locale.ROOT, "%.0f MiB file", Files.size(trace) / 1048576.0)));
+        rows.add(row("parser, peak heap above baseline (garbage included)", peak / 1048576.0, "MiB",
+                "retained: one pending call per thread"));
+        Files.delete(trace);
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private static void attach(List<String[]> rows) throws Exception {
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
+        try {
+            for (int target : new int[]{20, 200, 1000}) {
+                CountDownLatch done = new CountDownLatch(1);
+                List<Thread> parked = new ArrayList<>();
+                int have = threads();
+                for (int i = have; i < target; i++) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            done.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
+                    parked.add(t);
+                }
+                double[] times = new double[3];
+                for (int i = 0; i < times.length; i++) {
+                    times[i] = timeEmptyBlock();
+                }
+                rows.add(row("attach + empty block, " + threads() + " threads", median(times), "ms", ""));
+                done.countDown();
+                for (Thread t : parked) {
+                    t.join();
+                }
+            }
+        } finally {
+            System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+        }
+    }
+
+    private static int threads() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/task"))) {
+            return (int) s.count();
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String[] row(String what, double value, String unit, String note) {
+        return new String[]{what, String.format(Locale.ROOT, "%.2f", value), unit, note};
+    }
+
+    private static void print(List<String[]> rows) {
+        System.out.printf(Locale.ROOT, "strace provider benchmark (medians; %d CPUs, %s)%n",
+                CPUS, System.getProperty("java.vm.version"));
+        System.out.printf(Locale.ROOT, "%-58s %10s  %-10s %s%n", "benchmark", "median", "unit", "note");
+        for (String[] r : rows) {
+            System.out.printf(Locale.ROOT, "%-58s %10s  %-10s %s%n", r[0], r[1], r[2], r[3]);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.iops.linux;
+
+import dev.iops.Scope;
+import dev.iops.spi.Availability;
+import dev.iops.spi.Capability;
+import dev.iops.spi.OpSink;
+import dev.iops.spi.Profiler;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.Recording;
+import dev.iops.spi.RecordingRequest;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Exact per-operation I/O tracing with {@code strace} attached to this JVM: every read and write family call
+ * ({@code read}, {@code write}, {@code pread64}, {@code pwrite64}, {@code readv}, {@code writev}, the
+ * {@code preadv}/{@code pwritev} variants, {@code sendto}, {@code recvfrom}, {@code sendmsg}, {@code recvmsg})
+ * and every in-kernel transfer ({@code sendfile}, {@code copy_file_range}, {@code splice}, each counted as a read
+ * of its source and a write of its sink), with its size, thread, target (file, pipe, socket, terminal, from
+ * {@code -y}), path, latency ({@code -T}) and time ({@code -ttt}). Failed calls are counted as errors, not as
+ * operations.
+ *
+ * <h2>How</h2>
+ * One strace process is attached per JVM ({@code strace -f -qq -y -T -ttt -e signal=none -e trace=... -o FILE
+ * -p PID}) and shared, reference counted, by every session, nested or concurrent. Each session's window is
+ * delimited by two marker calls (a {@code readlink} of a unique non-existent path) that strace records like any
+ * other call: no fixed sleeps, and the library's own calls (markers, reads of the trace file) are never counted.
+ * Attaching waits until a marker shows in the trace, at most {@code iops.strace.timeout}.
+ *
+ * <h2>Options (system properties, read when a session starts)</h2>
+ * <ul>
+ *   <li>{@code iops.strace.path}: the strace executable; default: the first {@code strace} on {@code PATH}.</li>
+ *   <li>{@code iops.strace.pin} (default {@code false}): {@code true} runs strace pinned with {@code taskset} to
+ *       the CPU the attaching session's thread is on; {@code thread} also pins each session's thread to that CPU
+ *       for the duration of its outermost session and then restores the thread's previous CPU set (through a
+ *       small helper shell started before strace, so neither it nor its traffic is ever counted). Measured on
+ *       this project's 2-CPU VM, 10,000 traced 64-byte writes cost about 30 us per call with {@code thread}
+ *       against 30 to 120 us unpinned, depending on load; {@code true} alone gained 0 to 20 %. {@code thread}
+ *       is not the default because it changes the caller's thread affinity during the block (threads the block
+ *       starts inherit that single CPU for their whole life), costs about 6 ms per session, and concurrent
+ *       sessions then share one CPU. Read when strace attaches.</li>
+ *   <li>{@code iops.strace.linger} (milliseconds, default {@code 1000}): how long strace stays attached after the
+ *       last session ends, so that the next session starts in well under a millisecond instead of attaching
+ *       again. While it lingers every I/O call of the JVM is traced (slower); {@code 0} detaches at once.</li>
+ *   <li>{@code iops.strace.timeout} (milliseconds, default {@code 10000}): how long to wait for strace to attach
+ *       or to record the end of a block before failing with a clear error.</li>
+ * </ul>
+ *
+ * <p>Name {@code strace}, priority 300 (exact OS-level tracer, above {@code procfs}). Usable when an
+ * {@code strace} executable is found and no other tracer (a debugger, another strace) is attached to this JVM.
+ * If the attach is refused at start (ptrace forbidden by Yama, a missing capability or a seccomp filter), start
+ * fails with a message naming the fix, and automatic selection falls back to {@code procfs}.
+ *
+ * <p>What it cannot see: I/O through memory-mapped files (no system call), {@code io_uring} submissions, and
+ * calls still in flight when the window closes (an operation counts when it completes inside the window).
+ *
+ * <p>Thread-safe.
+ */
+public final class StraceProfiler implements Profiler {
+    /** This profiler's name. */
+    public static final String NAME = "strace";
+    /** System property naming the strace executable. */
+    public static final String PATH_PROPERTY = "iops.strace.path";
+    /**
+     * System property for CPU pinning: {@code false} (the default), {@code true} (strace) or {@code thread}
+     * (strace and, during its session, the session's thread).
+     */
+    public static final String PIN_PROPERTY = "iops.strace.pin";
+    /** System property: milliseconds strace stays attached after the last session (default 1000). */
+    public static final String LINGER_PROPERTY = "iops.strace.linger";
+    /** System property: milliseconds to wait for attach and for the end of a window (default 10000). */
+    public static final String TIMEOUT_PROPERTY = "iops.strace.timeout";
+
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
+            Capability.TIMELINE));
+
+    /** Creates the profiler; it attaches nothing until a session starts. */
+    public StraceProfiler() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** @return 300: an exact OS-level per-operation tracer */
+    @Override
+    public int priority() {
+        return 300;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Availability availability() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return Availability.unusable("strace needs Linux; this is " + os);
+        }
+        Path exe = executable();
+        if (exe == null) {
+            String configured = System.getProperty(PATH_PROPERTY);
+            return Availability.unusable(configured != null
+                    ? "-D" + PATH_PROPERTY + "=" + configured + " is not an executable file; point it at strace"
+                    : "no strace executable on PATH; install strace (apt-get install strace, dnf install strace) "
+                    + "or set -D" + PATH_PROPERTY + "=/path/to/strace");
+        }
+        if (StraceTracer.isAttached()) {
+            return Availability.ready(); // the tracer in /proc/self/status is ours: sessions share it
+        }
+        long tracer = tracerPid();
+        if (tracer > 0) {
+            return Availability.unusable("this JVM is already traced by pid " + tracer + " (a debugger or another "
+                    + "strace) and a process can have only one tracer; detach it, or use -Diops.profiler=procfs");
+        }
+        return Availability.ready();
+    }
+
+    @Override
+    public Recording start(RecordingRequest request) {
+        if (request.scope() == Scope.THREAD && Thread.currentThread() != request.thread()) {
+            throw new ProfilerStartException("strace must be started on the session's thread for Scope.THREAD "
+                    + "(a bug in the caller: started on " + Thread.currentThread().getName() + ")");
+        }
+        Path exe = executable();
+        if (exe == null) {
+            throw new ProfilerStartException(availability().reason());
+        }
+        Duration linger = Duration.ofMillis(longProperty(LINGER_PROPERTY, 1000));
+        Duration timeout = Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000)));
+        String pinMode = System.getProperty(PIN_PROPERTY, "false").trim().toLowerCase(Locale.ROOT);
+        if (!pinMode.equals("false") && !pinMode.equals("true") && !pinMode.equals("thread")) {
+            throw new ProfilerStartException("-D" + PIN_PROPERTY + "=" + pinMode + " is not one of false, true, thread");
+        }
+        boolean pinThread = pinMode.equals("thread");
+        boolean pin = pinThread || pinMode.equals("true");
+        StraceTracer tracer = StraceTracer.acquire(new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null,
+                pin, pinThread, linger, timeout));
+        StraceRecording recording = new StraceRecording(tracer, request.scope(), linger, timeout);
+        try {
+            recording.begin(); // last: opens the window
+            return recording;
+        } catch (IOException | RuntimeException e) {
+            recording.close();
+            throw new ProfilerStartException("strace's trace file could not be read at the start of the block: "
+                    + e.getMessage() + ". Check the temp directory, or use -Diops.profiler=procfs.", e);
+        }
+    }
+
+    /**
+     * Reads a finished trace written by {@code strace -f -y [-T] [-tt|-ttt] -o FILE} (for example one captured
+     * elsewhere) and gives every I/O operation in it to {@code sink}, in file order, with the same parser the
+     * sessions use: constant memory, whatever the file's size. Offsets are {@code -1} (there is no window); lines
+     * that cannot be understood are skipped.
+     *
+     * @param traceFile the trace; only complete (newline-terminated) lines are read
+     * @param sink      receives the operations, on the calling thread
+     * @return the number of lines read
+     * @throws IOException if the file cannot be read
+     */
+    public static long parseTrace(Path traceFile, OpSink sink) throws IOException {
+        TraceWindow window = new TraceWindow(null, null, false, Set.of(), sink);
+        long[] lines = {0};
+        try (FileChannel channel = FileChannel.open(traceFile, StandardOpenOption.READ)) {
+            TraceFileReader reader = new TraceFileReader(channel, 0);
+            while (reader.readAvailable((b, from, to) -> {
+                lines[0]++;
+                window.accept(b, from, to);
+            })) {
+                // until the end of the file
+            }
+        }
+        return lines[0];
+    }
+
+    private static long longProperty(String name, long defaultValue) {
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ProfilerStartException("-D" + name + "=" + v + " is not a number of milliseconds");
+        }
+    }
+
+    /** @return the strace executable to run, or {@code null} if there is none */
+    static Path executable() {
+        String configured = System.getProperty(PATH_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            Path p = Path.of(configured.trim());
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
+        }
+        return findOnPath("strace");
+    }
+
+    /** Looks an executable up on {@code PATH} (access(2) calls only: no I/O that a window could count). */
+    static Path findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null || path.isBlank()) {
+            path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** @return the TracerPid of this process, 0 if untraced, -1 if unknown */
+    static long tracerPid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("TracerPid:")) {
+                    return Long.parseLong(line.substring("TracerPid:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

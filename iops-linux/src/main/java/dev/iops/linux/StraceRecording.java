@@ -1,0 +1,148 @@
+package dev.iops.linux;
+
+import dev.iops.Scope;
+import dev.iops.spi.OpSink;
+import dev.iops.spi.Recording;
+import dev.iops.spi.RecordingFailedException;
+import dev.iops.spi.RecordingResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One session's window of the shared trace, between its begin and end markers. Not thread-safe beyond the
+ * {@link Recording} contract.
+ */
+final class StraceRecording implements Recording {
+    private static final long POLL_NANOS = 100_000;
+    /** Sessions open per pinned thread: only the outermost one pins and restores. */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Integer> PINNED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final StraceTracer tracer;
+    private final Scope scope;
+    private final Duration linger;
+    private final Duration timeout;
+    private final Path beginMarker;
+    private final Path endMarker;
+    private long startOffset = -1;
+    private long pinnedTid = -1;
+    private boolean stopped;
+    private boolean closed;
+
+    StraceRecording(StraceTracer tracer, Scope scope, Duration linger, Duration timeout) {
+        this.tracer = tracer;
+        this.scope = scope;
+        this.linger = linger;
+        this.timeout = timeout;
+        this.beginMarker = tracer.newMarker("begin");
+        this.endMarker = tracer.newMarker("end");
+    }
+
+    /** Opens the window: the begin marker is the very last thing done. */
+    void begin() throws IOException {
+        pinThread();
+        // strace appends, so the begin marker's line will be at or after the file's present size
+        startOffset = tracer.size();
+        StraceTracer.marker(beginMarker);
+    }
+
+    @Override
+    public RecordingResult stop(OpSink sink) {
+        StraceTracer.marker(endMarker); // first: close the window
+        if (stopped || closed) {
+            throw new IllegalStateException("this strace recording was already stopped or closed");
+        }
+        stopped = true;
+        TraceWindow window = new TraceWindow(beginMarker.toString(), endMarker.toString(), scope == Scope.THREAD,
+                tracer.ownPaths(), sink);
+        TraceFileReader reader = new TraceFileReader(tracer.channel(), startOffset);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            // strace writes a line before it lets the thread return from the call, so the end marker is normally
+            // in the file already and one pass suffices; the loop covers a slow tracer, bounded by the timeout.
+            while (true) {
+                reader.readAvailable(window);
+                if (window.ended()) {
+                    break;
+                }
+                if (!tracer.isAlive()) {
+                    reader.readAvailable(window);
+                    if (window.ended()) {
+                        break;
+                    }
+                    throw new RecordingFailedException("strace (pid " + tracer.pid() + ") stopped tracing during the "
+                            + "measured block (" + tracer.describeExit() + "); " + window.operations()
+                            + " operations were captured before that" + (window.begun() ? "" : " (none: the window "
+                            + "never opened)") + ". Was it killed, or did it run out of disk for " + tracer.traceFile()
+                            + "?");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new RecordingFailedException("strace (pid " + tracer.pid() + ") did not record the end of "
+                            + "the block within " + timeout.toMillis() + " ms (" + (window.begun()
+                            ? "the window opened; " + window.operations() + " operations captured"
+                            : "the window never opened") + "). The machine may be overloaded; raise "
+                            + "-Diops.strace.timeout=MILLIS.");
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        } catch (IOException e) {
+            throw new RecordingFailedException("could not read strace's trace file " + tracer.traceFile() + ": "
+                    + e.getMessage(), e);
+        }
+        List<String> notes = new ArrayList<>();
+        long skipped = window.garbageLines() + reader.skippedLines();
+        if (skipped > 0) {
+            notes.add("strace: " + skipped + " trace line(s) in the window could not be parsed and were skipped");
+        }
+        return RecordingResult.ofOperations(notes.toArray(new String[0]));
+    }
+
+    /** With iops.strace.pin=thread: puts the session thread on strace's CPU, before the window opens. */
+    private void pinThread() {
+        AffinityHelper helper = tracer.helper();
+        if (helper == null) {
+            return;
+        }
+        try {
+            long tid = AffinityHelper.currentTid();
+            pinnedTid = tid;
+            if (PINNED.merge(tid, 1, Integer::sum) == 1) {
+                helper.pin(tid, tracer.cpu());
+            }
+        } catch (IOException | RuntimeException e) {
+            // pinning is an optimisation: measure unpinned rather than fail
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                unpinThread();
+            } finally {
+                StraceTracer.release(tracer, linger);
+            }
+        }
+    }
+
+    /** Gives the thread its CPU set back when its outermost session ends (after the window closed). */
+    private void unpinThread() {
+        if (pinnedTid < 0) {
+            return;
+        }
+        Integer left = PINNED.computeIfPresent(pinnedTid, (tid, n) -> n == 1 ? null : n - 1);
+        if (left == null) {
+            try {
+                tracer.helper().unpin(pinnedTid);
+            } catch (IOException | RuntimeException e) {
+                // the helper died: the thread keeps the CPU set it had during the session
+            }
+        }
+    }
+}
