@@ -164,8 +164,13 @@ public final class Iops {
                     origin = "-D" + Selector.PROPERTY + "=" + named;
                 }
             }
-            List<Profiler> candidates = Selector.candidates(Registry.profilers(), named, origin, scope, histogram);
-            return IopsSession.open(candidates, named != null, scope, histogram);
+            List<Profiler> all = Registry.profilers();
+            String name = named;
+            String from = origin;
+            List<Profiler> plan = Selector.plan(all, name, from, scope, histogram);
+            // Called only when no candidate is usable: the full explanation, which asks every profiler.
+            Runnable explain = () -> Selector.candidates(all, name, from, scope, histogram);
+            return IopsSession.open(plan, name != null, scope, histogram, explain);
         }
 
         /**

@@ -64,11 +64,26 @@ public final class IopsSession implements AutoCloseable {
         this.startNanos = System.nanoTime(); // last: the window is open, the block starts now
     }
 
-    /** Starts the first candidate that starts; see {@link Iops.Builder#start()}. */
-    static IopsSession open(List<Profiler> candidates, boolean named, Scope scope, boolean histogram) {
+    /**
+     * Starts the first candidate that is usable and starts; see {@link Iops.Builder#start()}.
+     *
+     * @param candidates capable profilers, best first
+     * @param named      whether the caller named the profiler (no fallback then)
+     * @param scope      the scope asked
+     * @param histogram  whether a histogram was asked
+     * @param explain    throws the full {@link NoProfilerException} when no candidate is usable
+     */
+    static IopsSession open(List<Profiler> candidates, boolean named, Scope scope, boolean histogram,
+                            Runnable explain) {
         Thread thread = Thread.currentThread();
         List<String> failures = new ArrayList<>();
         for (Profiler p : candidates) {
+            if (!Selector.info(p).usable()) {
+                if (named) {
+                    explain.run();
+                }
+                continue; // not a failure: an unusable profiler is simply not a candidate here
+            }
             // Created before the window opens: nothing is allocated or class-loaded between block end and window close.
             Aggregator aggregator = p.capabilities().contains(Capability.OPERATION_SIZES) ? new Aggregator() : null;
             Recording recording;
@@ -91,6 +106,11 @@ public final class IopsSession implements AutoCloseable {
                 notes.add(f + "; measured with " + p.name() + " instead");
             }
             return new IopsSession(p, scope, recording, aggregator, notes);
+        }
+        if (failures.isEmpty()) {
+            explain.run();
+            throw new NoProfilerException("No iops profiler is usable here any more (availability changed during "
+                    + "selection); see Iops.profilers()", List.of());
         }
         throw new NoProfilerException("Every usable iops profiler failed to start for "
                 + (histogram ? "scope " + scope + " with a histogram" : "scope " + scope) + ":\n  - "

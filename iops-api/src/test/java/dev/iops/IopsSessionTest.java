@@ -134,7 +134,7 @@ class IopsSessionTest {
         TestProfiler broken = new TestProfiler("strace", 300, Capability.THREAD_SCOPE)
                 .failingToStart("strace could not attach to pid 42: ptrace not permitted");
         List<Profiler> order = List.of(broken, counter);
-        IopsSession s = IopsSession.open(order, false, Scope.PROCESS, false);
+        IopsSession s = IopsSession.open(order, false, Scope.PROCESS, false, () -> { });
         IopsReport r = s.stop();
         assertThat(r.profiler()).isEqualTo("fake-counter");
         assertThat(r.notes()).containsExactly("strace could not start (strace could not attach to pid 42: ptrace not "
@@ -142,9 +142,31 @@ class IopsSessionTest {
     }
 
     @Test
+    void skipsAnUnusableCandidateWithoutCallingItAFailure() {
+        TestProfiler gone = new TestProfiler("strace", 300).unusable("strace not found on PATH");
+        IopsSession s = IopsSession.open(List.of(gone, counter), false, Scope.PROCESS, false, () -> {
+            throw new AssertionError("a usable candidate exists: no explanation needed");
+        });
+        IopsReport r = s.stop();
+        assertThat(r.profiler()).isEqualTo("fake-counter");
+        assertThat(r.notes()).isEmpty();
+        assertThat(gone.started.get()).isZero();
+    }
+
+    @Test
+    void aNamedUnusableProfilerGetsTheFullExplanation() {
+        counter.unusable("fake-counter is switched off");
+        assertThatThrownBy(() -> Iops.with().profiler("fake-counter").start())
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("Profiler 'fake-counter' (from profiler(\"fake-counter\")) is not usable here: "
+                        + "fake-counter is switched off");
+        assertThat(counter.started.get()).isZero();
+    }
+
+    @Test
     void aNamedProfilerThatFailsToStartIsNotReplaced() {
         TestProfiler broken = new TestProfiler("strace", 300).failingToStart("refused");
-        assertThatThrownBy(() -> IopsSession.open(List.of(broken), true, Scope.PROCESS, false))
+        assertThatThrownBy(() -> IopsSession.open(List.of(broken), true, Scope.PROCESS, false, () -> { }))
                 .isInstanceOf(ProfilerStartException.class).hasMessage("refused");
     }
 
@@ -152,7 +174,7 @@ class IopsSessionTest {
     void whenEveryCandidateFailsToStartTheErrorListsThemAll() {
         TestProfiler a = new TestProfiler("alpha", 2).failingToStart("alpha refused");
         TestProfiler b = new TestProfiler("beta", 1).failingToStart("beta refused");
-        assertThatThrownBy(() -> IopsSession.open(List.of(a, b), false, Scope.PROCESS, true))
+        assertThatThrownBy(() -> IopsSession.open(List.of(a, b), false, Scope.PROCESS, true, () -> { }))
                 .isInstanceOf(NoProfilerException.class)
                 .hasMessage("Every usable iops profiler failed to start for scope PROCESS with a histogram:\n"
                         + "  - alpha could not start (alpha refused)\n  - beta could not start (beta refused)");

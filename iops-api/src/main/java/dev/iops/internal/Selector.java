@@ -59,6 +59,36 @@ public final class Selector {
     }
 
     /**
+     * The profilers to try, best first, without asking any for its availability: the session asks each one just
+     * before starting it, so a measured call pays for one availability check, not one per profiler found. When no
+     * profiler has the capabilities asked (or the named one is missing or lacks them), this throws the same
+     * explanation as {@link #candidates}.
+     *
+     * @param profilers every profiler found
+     * @param named     the profiler the caller named, or {@code null}
+     * @param origin    where the name came from, for messages
+     * @param scope     the scope asked
+     * @param histogram whether a histogram was asked
+     * @return the capable profilers in selection order: exactly one when named
+     * @throws NoProfilerException when none has the capabilities asked
+     */
+    public static List<Profiler> plan(List<Profiler> profilers, String named, String origin, Scope scope,
+                                      boolean histogram) {
+        Set<Capability> need = required(scope, histogram);
+        List<Profiler> capable = new ArrayList<>();
+        for (Profiler p : profilers) {
+            if ((named == null || p.name().equals(named)) && p.capabilities().containsAll(need)) {
+                capable.add(p);
+            }
+        }
+        if (capable.isEmpty()) {
+            return candidates(profilers, named, origin, scope, histogram); // throws the full explanation
+        }
+        capable.sort(ORDER);
+        return named == null ? capable : List.of(capable.get(0));
+    }
+
+    /**
      * The profilers to try, best first.
      *
      * @param profilers every profiler found
