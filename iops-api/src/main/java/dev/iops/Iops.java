@@ -3,6 +3,7 @@ package dev.iops;
 import dev.iops.internal.Registry;
 import dev.iops.internal.Selector;
 import dev.iops.spi.Profiler;
+import dev.iops.spi.RecordingRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,7 @@ public final class Iops {
         private String profiler;
         private Scope scope = Scope.PROCESS;
         private boolean histogram;
+        private boolean callSites;
 
         private Builder() {
         }
@@ -149,6 +151,18 @@ public final class Iops {
         }
 
         /**
+         * Requires a profiler that names the Java code that made each operation (its first stack frame outside
+         * the JDK and iops), so the report's {@link OpDetail#topSites()} lists the busiest call sites. Only JVM-level
+         * profilers can (today {@code jfr}); it costs more per operation (a stack walk), so it is off unless asked.
+         *
+         * @return this builder
+         */
+        public Builder callSites() {
+            this.callSites = true;
+            return this;
+        }
+
+        /**
          * Starts a session with these options.
          *
          * @return the running session
@@ -167,10 +181,11 @@ public final class Iops {
             List<Profiler> all = Registry.profilers();
             String name = named;
             String from = origin;
-            List<Profiler> plan = Selector.plan(all, name, from, scope, histogram);
+            List<Profiler> plan = Selector.plan(all, name, from, scope, histogram, callSites);
             // Called only when no candidate is usable: the full explanation, which asks every profiler.
-            Runnable explain = () -> Selector.candidates(all, name, from, scope, histogram);
-            return IopsSession.open(plan, name != null, scope, histogram, explain);
+            Runnable explain = () -> Selector.candidates(all, name, from, scope, histogram, callSites);
+            return IopsSession.open(plan, name != null, new RecordingRequest(scope, Thread.currentThread(),
+                    histogram, callSites), explain);
         }
 
         /**

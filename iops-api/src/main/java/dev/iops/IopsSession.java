@@ -69,13 +69,12 @@ public final class IopsSession implements AutoCloseable {
      *
      * @param candidates capable profilers, best first
      * @param named      whether the caller named the profiler (no fallback then)
-     * @param scope      the scope asked
-     * @param histogram  whether a histogram was asked
+     * @param request    what to measure, for every candidate
      * @param explain    throws the full {@link NoProfilerException} when no candidate is usable
      */
-    static IopsSession open(List<Profiler> candidates, boolean named, Scope scope, boolean histogram,
-                            Runnable explain) {
-        Thread thread = Thread.currentThread();
+    static IopsSession open(List<Profiler> candidates, boolean named, RecordingRequest request, Runnable explain) {
+        Scope scope = request.scope();
+        boolean histogram = request.perOperation();
         List<String> failures = new ArrayList<>();
         for (Profiler p : candidates) {
             if (!Selector.info(p).usable()) {
@@ -88,7 +87,7 @@ public final class IopsSession implements AutoCloseable {
             Aggregator aggregator = p.capabilities().contains(Capability.OPERATION_SIZES) ? new Aggregator() : null;
             Recording recording;
             try {
-                recording = p.start(new RecordingRequest(scope, thread, histogram));
+                recording = p.start(request);
                 if (recording == null) {
                     throw new ProfilerStartException("start() returned null (a bug in " + p.getClass().getName() + ")");
                 }

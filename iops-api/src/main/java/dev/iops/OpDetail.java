@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param latency        latency per operation kind, for profilers that time operations
  * @param errors         failed calls (they are not counted as operations), {@code >= 0}
  * @param timeline       operations by time and size, when the profiler timestamps operations
+ * @param topSites       busiest Java call sites, by operations then bytes, descending; empty unless call sites
+ *                       were asked for ({@code Iops.with().callSites()}); at most {@link #MAX_TOP_PATHS}; sites
+ *                       beyond the first {@link #MAX_TRACKED_PATHS} are not listed
  */
 public record OpDetail(Map<TargetKind, IoTotals> byTarget, List<PathStats> topPaths, int distinctPaths,
                        IoTotals untrackedPaths, Map<OpKind, LatencySummary> latency, long errors,
-                       Optional<TimeSizeGrid> timeline) {
+                       Optional<TimeSizeGrid> timeline, List<SiteStats> topSites) {
     /** Number of distinct paths tracked before further paths are lumped together. */
     public static final int MAX_TRACKED_PATHS = 4096;
     /** Number of paths kept in {@link #topPaths()}. */
@@ -42,6 +45,7 @@ public record OpDetail(Map<TargetKind, IoTotals> byTarget, List<PathStats> topPa
         byTarget = Collections.unmodifiableMap(byTarget.isEmpty()
                 ? new EnumMap<>(TargetKind.class) : new EnumMap<>(byTarget));
         topPaths = List.copyOf(topPaths);
+        topSites = List.copyOf(topSites);
         latency = Collections.unmodifiableMap(latency.isEmpty()
                 ? new EnumMap<>(OpKind.class) : new EnumMap<>(latency));
         Objects.requireNonNull(untrackedPaths, "untrackedPaths");
@@ -49,8 +53,26 @@ public record OpDetail(Map<TargetKind, IoTotals> byTarget, List<PathStats> topPa
         if (errors < 0 || distinctPaths < 0) {
             throw new IllegalArgumentException("errors and distinctPaths must be >= 0");
         }
-        if (topPaths.size() > MAX_TOP_PATHS) {
-            throw new IllegalArgumentException("at most " + MAX_TOP_PATHS + " top paths, got " + topPaths.size());
+        if (topPaths.size() > MAX_TOP_PATHS || topSites.size() > MAX_TOP_PATHS) {
+            throw new IllegalArgumentException("at most " + MAX_TOP_PATHS + " top paths and sites, got "
+                    + topPaths.size() + " and " + topSites.size());
         }
+    }
+
+    /**
+     * Detail without call sites.
+     *
+     * @param byTarget       totals per kind of target
+     * @param topPaths       busiest paths
+     * @param distinctPaths  number of distinct paths tracked
+     * @param untrackedPaths totals beyond the tracked paths
+     * @param latency        latency per operation kind
+     * @param errors         failed calls
+     * @param timeline       operations by time and size
+     */
+    public OpDetail(Map<TargetKind, IoTotals> byTarget, List<PathStats> topPaths, int distinctPaths,
+                    IoTotals untrackedPaths, Map<OpKind, LatencySummary> latency, long errors,
+                    Optional<TimeSizeGrid> timeline) {
+        this(byTarget, topPaths, distinctPaths, untrackedPaths, latency, errors, timeline, List.of());
     }
 }

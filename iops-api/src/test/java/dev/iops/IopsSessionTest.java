@@ -9,6 +9,7 @@ import dev.iops.spi.Op;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.RecordingFailedException;
+import dev.iops.spi.RecordingRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ class IopsSessionTest {
         TestProfiler broken = new TestProfiler("strace", 300, Capability.THREAD_SCOPE)
                 .failingToStart("strace could not attach to pid 42: ptrace not permitted");
         List<Profiler> order = List.of(broken, counter);
-        IopsSession s = IopsSession.open(order, false, Scope.PROCESS, false, () -> { });
+        IopsSession s = IopsSession.open(order, false, new RecordingRequest(Scope.PROCESS, Thread.currentThread(), false), () -> { });
         IopsReport r = s.stop();
         assertThat(r.profiler()).isEqualTo("fake-counter");
         assertThat(r.notes()).containsExactly("strace could not start (strace could not attach to pid 42: ptrace not "
@@ -144,7 +145,7 @@ class IopsSessionTest {
     @Test
     void skipsAnUnusableCandidateWithoutCallingItAFailure() {
         TestProfiler gone = new TestProfiler("strace", 300).unusable("strace not found on PATH");
-        IopsSession s = IopsSession.open(List.of(gone, counter), false, Scope.PROCESS, false, () -> {
+        IopsSession s = IopsSession.open(List.of(gone, counter), false, new RecordingRequest(Scope.PROCESS, Thread.currentThread(), false), () -> {
             throw new AssertionError("a usable candidate exists: no explanation needed");
         });
         IopsReport r = s.stop();
@@ -166,7 +167,7 @@ class IopsSessionTest {
     @Test
     void aNamedProfilerThatFailsToStartIsNotReplaced() {
         TestProfiler broken = new TestProfiler("strace", 300).failingToStart("refused");
-        assertThatThrownBy(() -> IopsSession.open(List.of(broken), true, Scope.PROCESS, false, () -> { }))
+        assertThatThrownBy(() -> IopsSession.open(List.of(broken), true, new RecordingRequest(Scope.PROCESS, Thread.currentThread(), false), () -> { }))
                 .isInstanceOf(ProfilerStartException.class).hasMessage("refused");
     }
 
@@ -174,7 +175,7 @@ class IopsSessionTest {
     void whenEveryCandidateFailsToStartTheErrorListsThemAll() {
         TestProfiler a = new TestProfiler("alpha", 2).failingToStart("alpha refused");
         TestProfiler b = new TestProfiler("beta", 1).failingToStart("beta refused");
-        assertThatThrownBy(() -> IopsSession.open(List.of(a, b), false, Scope.PROCESS, true, () -> { }))
+        assertThatThrownBy(() -> IopsSession.open(List.of(a, b), false, new RecordingRequest(Scope.PROCESS, Thread.currentThread(), true), () -> { }))
                 .isInstanceOf(NoProfilerException.class)
                 .hasMessage("Every usable iops profiler failed to start for scope PROCESS with a histogram:\n"
                         + "  - alpha could not start (alpha refused)\n  - beta could not start (beta refused)");

@@ -38,7 +38,8 @@ class ReportFormatsTest {
                 1, IoTotals.ZERO,
                 Map.of(OpKind.WRITE, new LatencySummary(1000, Duration.ofNanos(2100), Duration.ofNanos(3000),
                         Duration.ofNanos(9000), Duration.ofNanos(41_000))),
-                2, Optional.of(new TimeSizeGrid(Duration.ofMillis(5), 2, 14, cells)));
+                2, Optional.of(new TimeSizeGrid(Duration.ofMillis(5), 2, 14, cells)),
+                List.of(new SiteStats("com.example.Store.flush:42", new IoTotals(0, 1000, 0, 4_096_000))));
         return new IopsReport("strace", Scope.PROCESS, Duration.ofMillis(10), 1, 1000, 0, 4_096_000,
                 EnumSet.allOf(Figure.class), Optional.empty(), Optional.of(b.build()), Optional.of(detail), List.of());
     }
@@ -79,6 +80,10 @@ class ReportFormatsTest {
 
                 top paths                  read ops    write ops   read bytes  write bytes
                 /tmp/a "b".dat                    1        1,000          0 B      3.9 MiB
+
+                top call sites             read ops    write ops   read bytes  write bytes
+                com.example.Store.flush:42
+                                                  0        1,000          0 B      3.9 MiB
 
                 latency                         p50          p90          p99          max
                 write                        2.1 µs       3.0 µs       9.0 µs      41.0 µs
@@ -144,6 +149,9 @@ class ReportFormatsTest {
         assertThat(d.get("topPaths").get(0).get("target").asText()).isEqualTo("FILE");
         assertThat(d.get("topPaths").get(0).get("totals").get("readOps").asLong()).isEqualTo(1);
         assertThat(d.get("untrackedPaths").get("writeOps").asLong()).isZero();
+        assertThat(d.get("topSites")).hasSize(1);
+        assertThat(d.get("topSites").get(0).get("site").asText()).isEqualTo("com.example.Store.flush:42");
+        assertThat(d.get("topSites").get(0).get("totals").get("bytesWritten").asLong()).isEqualTo(4_096_000);
         JsonNode w = d.get("latency").get("WRITE");
         assertThat(w.get("count").asLong()).isEqualTo(1000);
         assertThat(w.get("p50Nanos").asLong()).isEqualTo(2100);

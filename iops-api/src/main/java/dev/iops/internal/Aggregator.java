@@ -6,6 +6,7 @@ import dev.iops.LatencySummary;
 import dev.iops.OpDetail;
 import dev.iops.OpKind;
 import dev.iops.PathStats;
+import dev.iops.SiteStats;
 import dev.iops.SizeHistogram;
 import dev.iops.TargetKind;
 import dev.iops.TimeSizeGrid;
@@ -36,6 +37,7 @@ public final class Aggregator implements OpSink {
     private final SizeHistogram.Builder histogram = SizeHistogram.builder();
     private final long[][] totals = new long[TargetKind.values().length][4];
     private final Map<String, PathAcc> paths = new HashMap<>();
+    private final Map<String, long[]> sites = new HashMap<>();
     private final long[] untracked = new long[4];
     private final LatencySketch readLatency = new LatencySketch();
     private final LatencySketch writeLatency = new LatencySketch();
@@ -79,6 +81,16 @@ public final class Aggregator implements OpSink {
                 paths.put(op.path(), acc);
             }
             add(acc == null ? untracked : acc.t, k, op.bytes());
+        }
+        if (op.site() != null) {
+            long[] t = sites.get(op.site());
+            if (t == null && sites.size() < OpDetail.MAX_TRACKED_PATHS) {
+                t = new long[4];
+                sites.put(op.site(), t);
+            }
+            if (t != null) {
+                add(t, k, op.bytes());
+            }
         }
         if (op.durationNanos() >= 0) {
             (k == 0 ? readLatency : writeLatency).record(op.durationNanos());
@@ -133,6 +145,12 @@ public final class Aggregator implements OpSink {
                 .thenComparing(Comparator.comparingLong((PathStats p) -> p.totals().totalBytes()).reversed())
                 .thenComparing(PathStats::path));
         List<PathStats> top = all.subList(0, Math.min(OpDetail.MAX_TOP_PATHS, all.size()));
+        List<SiteStats> allSites = new ArrayList<>(sites.size());
+        sites.forEach((site, t) -> allSites.add(new SiteStats(site, totalsOf(t))));
+        allSites.sort(Comparator.comparingLong((SiteStats x) -> x.totals().totalOps()).reversed()
+                .thenComparing(Comparator.comparingLong((SiteStats x) -> x.totals().totalBytes()).reversed())
+                .thenComparing(SiteStats::site));
+        List<SiteStats> topSites = allSites.subList(0, Math.min(OpDetail.MAX_TOP_PATHS, allSites.size()));
 
         Map<OpKind, LatencySummary> latency = new EnumMap<>(OpKind.class);
         if (readLatency.count() > 0) {
@@ -141,7 +159,7 @@ public final class Aggregator implements OpSink {
         if (writeLatency.count() > 0) {
             latency.put(OpKind.WRITE, writeLatency.summary());
         }
-        return new OpDetail(byTarget, top, paths.size(), totalsOf(untracked), latency, errors, timeline());
+        return new OpDetail(byTarget, top, paths.size(), totalsOf(untracked), latency, errors, timeline(), topSites);
     }
 
     private Optional<TimeSizeGrid> timeline() {

@@ -7,6 +7,7 @@ import dev.iops.LatencySummary;
 import dev.iops.OpDetail;
 import dev.iops.OpKind;
 import dev.iops.PathStats;
+import dev.iops.SiteStats;
 import dev.iops.SizeHistogram;
 import dev.iops.TargetKind;
 import dev.iops.TimeSizeGrid;
@@ -130,6 +131,17 @@ public final class JsonFormat {
         field(sb, "untrackedPaths");
         totals(sb, d.untrackedPaths());
         sb.append(',');
+        field(sb, "topSites").append('[');
+        first = true;
+        for (SiteStats site : d.topSites()) {
+            sb.append(first ? "{" : ",{");
+            first = false;
+            field(sb, "site").append(str(site.site())).append(',');
+            field(sb, "totals");
+            totals(sb, site.totals());
+            sb.append('}');
+        }
+        sb.append("],");
         field(sb, "latency").append('{');
         first = true;
         for (Map.Entry<OpKind, LatencySummary> e : d.latency().entrySet()) {

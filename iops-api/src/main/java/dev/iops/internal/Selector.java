@@ -31,7 +31,15 @@ public final class Selector {
 
     /** The capabilities a request needs. */
     public static Set<Capability> required(Scope scope, boolean histogram) {
+        return required(scope, histogram, false);
+    }
+
+    /** The capabilities a request needs, call sites included. */
+    public static Set<Capability> required(Scope scope, boolean histogram, boolean callSites) {
         Set<Capability> need = EnumSet.noneOf(Capability.class);
+        if (callSites) {
+            need.add(Capability.CALL_SITES);
+        }
         if (scope == Scope.THREAD) {
             need.add(Capability.THREAD_SCOPE);
         }
@@ -42,8 +50,15 @@ public final class Selector {
     }
 
     /** Describes what was asked, for messages: {@code "scope THREAD with a histogram"}. */
-    static String wanted(Scope scope, boolean histogram) {
-        return "scope " + scope + (histogram ? " with a histogram" : "");
+    static String wanted(Scope scope, boolean histogram, boolean callSites) {
+        List<String> with = new ArrayList<>();
+        if (histogram) {
+            with.add("a histogram");
+        }
+        if (callSites) {
+            with.add("call sites");
+        }
+        return "scope " + scope + (with.isEmpty() ? "" : " with " + String.join(" and ", with));
     }
 
     private static String lacking(Set<Capability> missing) {
@@ -52,6 +67,7 @@ public final class Selector {
             parts.add(switch (c) {
                 case OPERATION_SIZES -> "does not see operation sizes (needed by histogram())";
                 case THREAD_SCOPE -> "cannot count a single thread (needed by Scope.THREAD)";
+                case CALL_SITES -> "does not see Java call sites (needed by callSites())";
                 default -> "lacks " + c;
             });
         }
@@ -74,7 +90,23 @@ public final class Selector {
      */
     public static List<Profiler> plan(List<Profiler> profilers, String named, String origin, Scope scope,
                                       boolean histogram) {
-        Set<Capability> need = required(scope, histogram);
+        return plan(profilers, named, origin, scope, histogram, false);
+    }
+
+    /**
+     * {@link #plan(List, String, String, Scope, boolean)} with call sites.
+     *
+     * @param profilers every profiler found
+     * @param named     the profiler the caller named, or {@code null}
+     * @param origin    where the name came from, for messages
+     * @param scope     the scope asked
+     * @param histogram whether a histogram was asked
+     * @param callSites whether call sites were asked
+     * @return the capable profilers in selection order: exactly one when named
+     */
+    public static List<Profiler> plan(List<Profiler> profilers, String named, String origin, Scope scope,
+                                      boolean histogram, boolean callSites) {
+        Set<Capability> need = required(scope, histogram, callSites);
         List<Profiler> capable = new ArrayList<>();
         for (Profiler p : profilers) {
             if ((named == null || p.name().equals(named)) && p.capabilities().containsAll(need)) {
@@ -82,7 +114,7 @@ public final class Selector {
             }
         }
         if (capable.isEmpty()) {
-            return candidates(profilers, named, origin, scope, histogram); // throws the full explanation
+            return candidates(profilers, named, origin, scope, histogram, callSites); // throws the full explanation
         }
         capable.sort(ORDER);
         return named == null ? capable : List.of(capable.get(0));
@@ -101,7 +133,23 @@ public final class Selector {
      */
     public static List<Profiler> candidates(List<Profiler> profilers, String named, String origin,
                                             Scope scope, boolean histogram) {
-        Set<Capability> need = required(scope, histogram);
+        return candidates(profilers, named, origin, scope, histogram, false);
+    }
+
+    /**
+     * {@link #candidates(List, String, String, Scope, boolean)} with call sites.
+     *
+     * @param profilers every profiler found
+     * @param named     the profiler the caller named, or {@code null}
+     * @param origin    where the name came from, for messages
+     * @param scope     the scope asked
+     * @param histogram whether a histogram was asked
+     * @param callSites whether call sites were asked
+     * @return one or more profilers: exactly one when named
+     */
+    public static List<Profiler> candidates(List<Profiler> profilers, String named, String origin,
+                                            Scope scope, boolean histogram, boolean callSites) {
+        Set<Capability> need = required(scope, histogram, callSites);
         List<Profiler> sorted = new ArrayList<>(profilers);
         sorted.sort(ORDER);
         List<ProfilerInfo> infos = new ArrayList<>();
@@ -130,7 +178,7 @@ public final class Selector {
                         }
                     }
                     throw new NoProfilerException("Profiler '" + named + "' (from " + origin + ") cannot measure "
-                            + wanted(scope, histogram) + ": it " + lacking(missing) + ". "
+                            + wanted(scope, histogram, callSites) + ": it " + lacking(missing) + ". "
                             + (able.isEmpty() ? "No usable profiler here can." : "Usable profilers that can: "
                             + String.join(", ", able) + "."), infos);
                 }
@@ -164,16 +212,19 @@ public final class Selector {
         if (sorted.isEmpty()) {
             throw new NoProfilerException("No iops profiler was found: " + ADD_PROVIDER, infos);
         }
-        throw new NoProfilerException("No iops profiler can measure " + wanted(scope, histogram) + " here. Candidates:"
+        throw new NoProfilerException("No iops profiler can measure " + wanted(scope, histogram, callSites) + " here. Candidates:"
                 + why + "\nMake one of them usable as its reason says, add a provider module that can (" + MODULES
-                + "), or ask for less" + lessHint(scope, histogram) + ".", infos);
+                + "), or ask for less" + lessHint(scope, histogram, callSites) + ".", infos);
     }
 
     private static final String MODULES = "iops-linux on Linux, iops-macos on macOS, iops-windows on Windows";
     private static final String ADD_PROVIDER = "add a provider module next to iops-api (" + MODULES + ").";
 
-    private static String lessHint(Scope scope, boolean histogram) {
+    private static String lessHint(Scope scope, boolean histogram, boolean callSites) {
         List<String> hints = new ArrayList<>();
+        if (callSites) {
+            hints.add("no callSites()");
+        }
         if (histogram) {
             hints.add("no histogram()");
         }

@@ -7,6 +7,7 @@ import dev.iops.LatencySummary;
 import dev.iops.OpDetail;
 import dev.iops.OpKind;
 import dev.iops.PathStats;
+import dev.iops.SiteStats;
 import dev.iops.SizeHistogram;
 import dev.iops.StorageBytes;
 import dev.iops.TargetKind;
@@ -108,6 +109,15 @@ public final class TextFormat {
             }
             if (d.untrackedPaths().totalOps() > 0) {
                 totalsRow(sb, "(untracked paths)", d.untrackedPaths());
+            }
+        }
+        if (!d.topSites().isEmpty()) {
+            sb.append('\n');
+            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", "top call sites", "read ops", "write ops",
+                    "read bytes", "write bytes")).append('\n');
+            for (SiteStats site : d.topSites()) {
+                sb.append(site.site()).append('\n');
+                totalsRow(sb, "", site.totals());
             }
         }
         if (!d.latency().isEmpty()) {

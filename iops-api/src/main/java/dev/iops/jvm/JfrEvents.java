@@ -4,10 +4,14 @@ import dev.iops.OpKind;
 import dev.iops.TargetKind;
 import dev.iops.spi.Op;
 import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns one JFR I/O event into an {@link Op}. No I/O, no clock: everything comes from the event and the
@@ -21,6 +25,10 @@ final class JfrEvents {
     /** The events a window enables, all with threshold 0. */
     static final List<String> ENABLED = List.of(FILE_READ, FILE_WRITE, SOCKET_READ, SOCKET_WRITE);
 
+    /** Packages of the JDK and of iops, skipped when looking for an operation's call site. */
+    private static final List<String> PLATFORM_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+    private static final Set<String> IOPS_PACKAGES = Set.of("dev.iops", "dev.iops.spi", "dev.iops.internal", "dev.iops.jvm");
+
     /** Means "no Java thread": such events are kept in PROCESS scope and dropped in THREAD scope. */
     static final long NO_THREAD = -1;
 
@@ -30,12 +38,13 @@ final class JfrEvents {
     /**
      * The operation an event stands for.
      *
-     * @param event  a recorded event
-     * @param origin when the window opened, on JFR's clock
+     * @param event     a recorded event
+     * @param origin    when the window opened, on JFR's clock
+     * @param callSites whether to name the operation's call site from the event's stack trace
      * @return the operation, or {@code null} for an event that is not an I/O event of this profiler or that
      *         touched one of the profiler's own files
      */
-    static Op toOp(RecordedEvent event, Instant origin) {
+    static Op toOp(RecordedEvent event, Instant origin, boolean callSites) {
         String type = event.getEventType().getName();
         OpKind kind;
         long bytes;
@@ -74,7 +83,47 @@ final class JfrEvents {
             return null;
         }
         return new Op(kind, Math.max(0, bytes), threadId(event), target, path,
-                offsetNanos(origin, event.getStartTime()), Math.max(0, event.getDuration().toNanos()), false);
+                offsetNanos(origin, event.getStartTime()), Math.max(0, event.getDuration().toNanos()), false,
+                callSites ? site(event.getStackTrace()) : null);
+    }
+
+    /**
+     * The first frame of a stack that belongs to neither the JDK nor iops: the code that asked for the I/O.
+     *
+     * @param stack the event's stack trace, innermost frame first, or {@code null}
+     * @return {@code class.method:line} ({@code line} is -1 when unknown), or {@code null} when every frame is
+     *         the JDK's or iops' own
+     */
+    static String site(RecordedStackTrace stack) {
+        if (stack == null) {
+            return null;
+        }
+        for (RecordedFrame frame : stack.getFrames()) {
+            RecordedMethod method = frame.getMethod();
+            if (method == null || method.getType() == null) {
+                continue;
+            }
+            String type = method.getType().getName();
+            if (isPlatformOrIops(type)) {
+                continue;
+            }
+            return type + "." + method.getName() + ":" + frame.getLineNumber();
+        }
+        return null;
+    }
+
+    /**
+     * @param className a fully qualified class name
+     * @return whether it is the JDK's or iops' own (iops' tests and examples are not)
+     */
+    static boolean isPlatformOrIops(String className) {
+        for (String prefix : PLATFORM_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        int dot = className.lastIndexOf('.');
+        return dot > 0 && IOPS_PACKAGES.contains(className.substring(0, dot));
     }
 
     /** @return the Java thread id of the event's thread, or {@link #NO_THREAD} */

@@ -45,6 +45,12 @@ import java.util.Set;
  * hundreds of blocks, and about 10 ms before. Each operation inside a window costs some tens of nanoseconds
  * more. {@code dev.iops.examples.JfrBenchmark} measures all of these.
  *
+ * <h2>Call sites</h2>
+ * With {@code Iops.with().callSites()} the recording keeps stack traces, and each operation is attributed to its
+ * first Java frame outside {@code java.*}, {@code javax.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*} and iops
+ * itself, as {@code com.example.Store.flush:42}; the report lists the busiest in {@code OpDetail.topSites()}. A
+ * stack walk costs about 0.4 µs more per operation, so it is off unless asked. JFR keeps the innermost 64 frames.
+ *
  * <h2>Living with other recordings</h2>
  * A recording the user started keeps running and keeps its own settings and file. While a block is measured
  * JFR applies the union of the settings of all running recordings, so the user's recording also receives
@@ -66,7 +72,7 @@ public final class JfrProfiler implements Profiler {
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
-            Capability.TIMELINE));
+            Capability.TIMELINE, Capability.CALL_SITES));
 
     private final Object warmLock = new Object();
     private volatile boolean warm;
@@ -115,7 +121,7 @@ public final class JfrProfiler implements Profiler {
     @Override
     public Recording start(RecordingRequest request) {
         warmUp(request.thread());
-        return JfrWindow.open(request.scope(), request.thread()); // its last action opens the window
+        return JfrWindow.open(request.scope(), request.thread(), request.callSites()); // last action: open the window
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
+import jdk.jfr.EventSettings;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -39,13 +40,15 @@ final class JfrWindow implements Recording {
     private final jdk.jfr.Recording recording;
     private final Path file;
     private final long threadId;
+    private final boolean callSites;
     private Instant origin;
     private boolean closed;
 
-    private JfrWindow(jdk.jfr.Recording recording, Path file, long threadId) {
+    private JfrWindow(jdk.jfr.Recording recording, Path file, long threadId, boolean callSites) {
         this.recording = recording;
         this.file = file;
         this.threadId = threadId;
+        this.callSites = callSites;
     }
 
     static boolean flightRecorderAvailable() {
@@ -57,11 +60,12 @@ final class JfrWindow implements Recording {
      * offsets is taken right after it.
      *
      * @param scope  which threads to keep
-     * @param thread the session's thread, kept in THREAD scope
+     * @param thread    the session's thread, kept in THREAD scope
+     * @param callSites whether to record stack traces and name each operation's call site
      * @return the running window
      * @throws ProfilerStartException if the file or the recording cannot be made
      */
-    static JfrWindow open(Scope scope, Thread thread) {
+    static JfrWindow open(Scope scope, Thread thread, boolean callSites) {
         Path file;
         try {
             file = OwnFiles.create();
@@ -76,12 +80,18 @@ final class JfrWindow implements Recording {
             recording.setToDisk(true);
             recording.setDumpOnExit(false);
             for (String event : JfrEvents.ENABLED) {
-                // threshold 0: every operation, however short; no stacks: they cost ~5x per operation
-                recording.enable(event).withThreshold(Duration.ZERO).withoutStackTrace();
+                // threshold 0: every operation, however short; stacks only for call sites: they cost ~5x per operation
+                EventSettings settings = recording.enable(event).withThreshold(Duration.ZERO);
+                if (callSites) {
+                    settings.withStackTrace();
+                } else {
+                    settings.withoutStackTrace();
+                }
             }
             // Set before start() so that stop() writes the file directly, without a separate dump.
             recording.setDestination(file);
-            JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD);
+            JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD,
+                    callSites);
             recording.start();
             // Last: the window is open. Events carry wall-clock Instants derived from JFR's ticks; Instant.now()
             // is on the same wall clock, close enough for a timeline split in 50 slices of the block.
@@ -111,7 +121,7 @@ final class JfrWindow implements Recording {
                 if (threadId != JfrEvents.NO_THREAD && JfrEvents.threadId(event) != threadId) {
                     continue;
                 }
-                Op op = JfrEvents.toOp(event, origin);
+                Op op = JfrEvents.toOp(event, origin, callSites);
                 if (op != null) {
                     sink.accept(op);
                 }
@@ -149,7 +159,7 @@ final class JfrWindow implements Recording {
         } catch (IOException e) {
             throw new ProfilerStartException("jfr could not create a file in " + OwnFiles.DIR + ": " + e, e);
         }
-        try (JfrWindow window = open(Scope.THREAD, thread)) {
+        try (JfrWindow window = open(Scope.THREAD, thread, false)) {
             try (OutputStream out = new FileOutputStream(scratch.toFile())) {
                 out.write(new byte[16]);
             }

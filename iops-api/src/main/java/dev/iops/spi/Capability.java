@@ -16,5 +16,10 @@ public enum Capability {
     /** Reports when each operation happened within the block, for timelines and heatmaps. */
     TIMELINE,
     /** Reports bytes that reached storage, as opposed to bytes passed through system calls. */
-    STORAGE_BYTES
+    STORAGE_BYTES,
+    /**
+     * Names the Java code that made each operation (its first stack frame outside the JDK and iops). Needed by
+     * {@link dev.iops.Iops.Builder#callSites()}.
+     */
+    CALL_SITES
 }

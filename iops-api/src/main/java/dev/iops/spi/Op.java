@@ -25,9 +25,11 @@ import java.util.Objects;
  *                      {@code -1} when unknown
  * @param durationNanos how long it took in nanoseconds, or {@code -1} when unknown
  * @param failed        true if the call returned an error
+ * @param site          the Java call site that made it ({@code com.example.Store.flush:42}), or {@code null}
+ *                      when unknown or not asked for
  */
 public record Op(OpKind kind, long bytes, long threadId, TargetKind target, String path,
-                 long offsetNanos, long durationNanos, boolean failed) {
+                 long offsetNanos, long durationNanos, boolean failed, String site) {
     /** Validates the operation. */
     public Op {
         Objects.requireNonNull(kind, "kind");
@@ -41,6 +43,23 @@ public record Op(OpKind kind, long bytes, long threadId, TargetKind target, Stri
     }
 
     /**
+     * An operation without a call site.
+     *
+     * @param kind          read or write
+     * @param bytes         bytes moved
+     * @param threadId      thread id in the profiler's numbering
+     * @param target        what the descriptor referred to
+     * @param path          path or descriptor description, or {@code null}
+     * @param offsetNanos   start, nanoseconds after the window opened, or {@code -1}
+     * @param durationNanos duration in nanoseconds, or {@code -1}
+     * @param failed        whether the call returned an error
+     */
+    public Op(OpKind kind, long bytes, long threadId, TargetKind target, String path,
+              long offsetNanos, long durationNanos, boolean failed) {
+        this(kind, bytes, threadId, target, path, offsetNanos, durationNanos, failed, null);
+    }
+
+    /**
      * A successful operation of known size and nothing else known, for tests and simple sources.
      *
      * @param kind  read or write
@@ -48,6 +67,6 @@ public record Op(OpKind kind, long bytes, long threadId, TargetKind target, Stri
      * @return the operation
      */
     public static Op of(OpKind kind, long bytes) {
-        return new Op(kind, bytes, -1, TargetKind.UNKNOWN, null, -1, -1, false);
+        return new Op(kind, bytes, -1, TargetKind.UNKNOWN, null, -1, -1, false, null);
     }
 }

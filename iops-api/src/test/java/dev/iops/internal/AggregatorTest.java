@@ -75,6 +75,20 @@ class AggregatorTest {
     }
 
     @Test
+    void ranksCallSitesAndIgnoresOperationsWithoutOne() {
+        Aggregator a = new Aggregator();
+        for (int i = 0; i < 3; i++) {
+            a.accept(new Op(OpKind.WRITE, 10, 1, TargetKind.FILE, "/a", -1, -1, false, "com.example.A.write:7"));
+        }
+        a.accept(new Op(OpKind.READ, 99, 1, TargetKind.FILE, "/a", -1, -1, false, "com.example.B.read:9"));
+        a.accept(op(OpKind.READ, 5, TargetKind.FILE, "/a", -1, -1));
+        OpDetail d = a.detail();
+        assertThat(d.topSites()).extracting(s -> s.site()).containsExactly("com.example.A.write:7", "com.example.B.read:9");
+        assertThat(d.topSites().get(0).totals()).isEqualTo(new IoTotals(0, 3, 0, 30));
+        assertThat(new Aggregator().detail().topSites()).isEmpty();
+    }
+
+    @Test
     void timelineSpreadsOperationsOverTheWindow() {
         Aggregator a = new Aggregator();
         a.window(50_000);

@@ -67,6 +67,37 @@ class SelectorTest {
     }
 
     @Test
+    void callSitesNeedAProfilerThatSeesJavaFrames() {
+        TestProfiler jvm = new TestProfiler("jvm", 150, Capability.OPERATION_SIZES, Capability.CALL_SITES);
+        TestProfiler tracer = new TestProfiler("tracer", 300, Capability.OPERATION_SIZES, Capability.THREAD_SCOPE);
+        assertThat(names(Selector.plan(List.of(tracer, jvm), null, null, Scope.PROCESS, true, true)))
+                .containsExactly("jvm");
+        assertThatThrownBy(() -> Selector.candidates(List.of(tracer), null, null, Scope.PROCESS, false, true))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("""
+                        No iops profiler can measure scope PROCESS with call sites here. Candidates:
+                          - tracer (priority 300): does not see Java call sites (needed by callSites())
+                        Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
+                        iops-macos on macOS, iops-windows on Windows), or ask for less (no callSites()).""");
+    }
+
+    @Test
+    void planDoesNotAskForAvailabilityButCandidatesDoes() {
+        int[] asked = {0};
+        TestProfiler counted = new TestProfiler("counted", 10) {
+            @Override
+            public dev.iops.spi.Availability availability() {
+                asked[0]++;
+                return super.availability();
+            }
+        };
+        assertThat(names(Selector.plan(List.of(counted), null, null, Scope.PROCESS, false))).containsExactly("counted");
+        assertThat(asked[0]).isZero();
+        Selector.candidates(List.of(counted), null, null, Scope.PROCESS, false);
+        assertThat(asked[0]).isEqualTo(1);
+    }
+
+    @Test
     void noProviderAtAllSaysWhatToAdd() {
         assertThatThrownBy(() -> Selector.candidates(List.of(), null, null, Scope.PROCESS, false))
                 .isInstanceOf(NoProfilerException.class)

@@ -66,7 +66,8 @@ class JfrProfilerTest {
         ProfilerInfo info = info();
         assertThat(info.priority()).isEqualTo(150);
         assertThat(info.capabilities()).containsExactlyInAnyOrder(Capability.OPERATION_SIZES,
-                Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY, Capability.TIMELINE);
+                Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY, Capability.TIMELINE,
+                Capability.CALL_SITES);
     }
 
     @Test
