@@ -142,6 +142,94 @@ public abstract class ProfilerContract {
         assertThat(r.bytesWritten()).isZero();
     }
 
+    /** Whether a path looks like one of iops' own: procfs counters or its temp files ({@code iops-*}). */
+    protected static boolean isLibraryPath(String path) {
+        if (path.startsWith("/proc/")) {
+            return true;
+        }
+        int slash = path.lastIndexOf('/');
+        return path.substring(slash + 1).startsWith("iops-");
+    }
+
+    /** Outer block writes to {@code a}, a nested session around writes to {@code b}. */
+    private IopsReport[] nested(Path a, Path b) throws IOException {
+        IopsReport[] inner = new IopsReport[1];
+        Scope scope = exactScope(); // out here: it lists the profilers, and their availability checks read files
+        IopsReport outer = Iops.with().profiler(profilerName()).scope(scope).measure(() -> {
+            Workloads.writeStream(a);
+            inner[0] = Iops.with().profiler(profilerName()).scope(scope).measure(() -> {
+                Workloads.writeStream(b);
+                return null;
+            }).report();
+            return null;
+        }).report();
+        return new IopsReport[]{outer, inner[0]};
+    }
+
+    @Test
+    void nestedSessionsAreEachExactAndTheOuterDoesNotCountTheInnerProfiler() throws IOException {
+        Path a = dir.resolve("outer.bin");
+        Path b = dir.resolve("inner.bin");
+        nested(a, b); // warm: the nested call sites load their classes once
+        IopsReport[] reports = nested(a, b);
+        IopsReport outer = reports[0];
+        IopsReport inner = reports[1];
+        assertThat(inner.writeOps()).isEqualTo(Workloads.BLOCKS);
+        assertThat(inner.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        if (exactScope() == Scope.THREAD) {
+            assertThat(outer.writeOps()).isEqualTo(2L * Workloads.BLOCKS);
+            assertThat(outer.bytesWritten()).isEqualTo(2 * Workloads.TOTAL);
+            if (outer.detail().isPresent() && info().capabilities().contains(Capability.PATHS)) {
+                // The JVM may load a class inside the window (real I/O, rightly counted): where paths are known,
+                // prove that no read the outer window saw was the inner profiler's own.
+                assertThat(outer.detail().get().topPaths()).as("paths the outer window saw:%n%s", outer.toText())
+                        .noneMatch(p -> p.totals().readOps() > 0 && isLibraryPath(p.path()));
+            } else {
+                assertThat(outer.readOps()).as("reads the outer window saw:%n%s", outer.toText()).isZero();
+                assertThat(outer.bytesRead()).isZero();
+            }
+        } else {
+            assertThat(outer.writeOps()).isGreaterThanOrEqualTo(2L * Workloads.BLOCKS);
+        }
+    }
+
+    @Test
+    void concurrentThreadScopedSessionsAreEachExact() throws Exception {
+        assumeTrue(info().capabilities().contains(Capability.THREAD_SCOPE), "no thread scope");
+        int threads = 2;
+        IopsReport[] reports = new IopsReport[threads];
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            int me = i;
+            Path file = dir.resolve("concurrent-" + i + ".bin");
+            workers[i] = new Thread(() -> {
+                try {
+                    Workloads.writeStream(file); // warm this thread's class loading
+                    together.await();
+                    reports[me] = Iops.with().profiler(profilerName()).scope(Scope.THREAD).measure(() -> {
+                        Workloads.writeStream(file);
+                        return null;
+                    }).report();
+                } catch (Throwable t) {
+                    error.set(t);
+                }
+            }, "iops-contract-" + i);
+            workers[i].start();
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        if (error.get() != null) {
+            throw new AssertionError("a worker failed", error.get());
+        }
+        for (IopsReport r : reports) {
+            assertThat(r.writeOps()).isEqualTo(Workloads.BLOCKS);
+            assertThat(r.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        }
+    }
+
     private static void runOnOtherThread(Path file) throws InterruptedException {
         AtomicReference<IOException> error = new AtomicReference<>();
         Thread t = new Thread(() -> {

@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Linux I/O accounting counters: {@code /proc/thread-self/io} for {@link Scope#THREAD}, {@code /proc/self/io} for
@@ -33,7 +34,8 @@ import java.util.Set;
  * <p>Its own I/O is not counted: the file is opened before the window and read with one {@code pread} at offset
  * 0 per snapshot. The first snapshot's read lands inside the window (the kernel counts a read after producing its
  * data, so the second snapshot includes it), and is subtracted exactly: one operation and the bytes it returned.
- * The second snapshot's read is not in its own figures.
+ * The second snapshot's read is not in its own figures. The snapshot reads of sessions nested inside the window
+ * (on the same thread, or on any thread for {@link Scope#PROCESS}) are subtracted the same way.
  *
  * <p>Name {@code procfs}, priority 200 (exact OS counters). Count-only: no histogram. Thread-safe.
  */
@@ -105,7 +107,8 @@ public final class ProcfsProfiler implements Profiler {
                     + ". Check that /proc is mounted and readable, or use another profiler.", e);
         }
         try {
-            ProcfsRecording recording = new ProcfsRecording(channel, path);
+            ProcfsRecording recording = new ProcfsRecording(channel, path,
+                    request.scope() == Scope.THREAD ? THREAD_OWN.get() : PROCESS_OWN);
             if (!warm) {
                 recording.snapshot(); // loads and links the snapshot path outside any window
                 warm = true;
@@ -126,27 +129,52 @@ public final class ProcfsProfiler implements Profiler {
         }
     }
 
+    /**
+     * The snapshot reads this profiler made, so that an enclosing window can take them out: a session nested in
+     * another one (same thread, or any thread for a PROCESS-scope outer session) reads procfs inside the outer
+     * window. Counted per process and per thread, as the kernel counts them.
+     */
+    static final class OwnReads {
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+    }
+
+    static final OwnReads PROCESS_OWN = new OwnReads();
+    static final ThreadLocal<OwnReads> THREAD_OWN = ThreadLocal.withInitial(OwnReads::new);
+
     /** One window over a kept descriptor. */
     static final class ProcfsRecording implements Recording {
         private final FileChannel channel;
         private final Path path;
+        private final OwnReads own;
         private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         private ProcIo before;
-        private int beforeLength;
+        private long ownCallsBefore;
+        private long ownBytesBefore;
         private boolean closed;
 
-        ProcfsRecording(FileChannel channel, Path path) {
+        /**
+         * @param own the own-read counters of what this window counts: the session thread's for THREAD scope,
+         *            the process's for PROCESS scope
+         */
+        ProcfsRecording(FileChannel channel, Path path, OwnReads own) {
             this.channel = channel;
             this.path = path;
+            this.own = own;
         }
 
-        /** Reads the counters with exactly one pread at offset 0; returns the bytes read. */
+        /** Reads the counters with exactly one pread at offset 0, and books it as our own; returns the bytes read. */
         int read() throws IOException {
             buffer.clear();
             int n = channel.read(buffer, 0);
             if (n <= 0 || n >= BUFFER) {
                 throw new IOException("unexpected read of " + n + " bytes from " + path);
             }
+            PROCESS_OWN.calls.incrementAndGet();
+            PROCESS_OWN.bytes.addAndGet(n);
+            OwnReads mine = THREAD_OWN.get();
+            mine.calls.incrementAndGet();
+            mine.bytes.addAndGet(n);
             return n;
         }
 
@@ -161,22 +189,27 @@ public final class ProcfsProfiler implements Profiler {
         }
 
         void begin() throws IOException {
+            // Own reads from here on are in the window: this very read (the kernel counts it after producing the
+            // data, so the end snapshot includes it) and those of sessions nested in this one.
+            ownCallsBefore = own.calls.get();
+            ownBytesBefore = own.bytes.get();
             int n = read();
-            beforeLength = n;
             before = ProcIo.parse(buffer.array(), n);
         }
 
         @Override
         public RecordingResult stop(OpSink sink) {
             ProcIo after;
+            long ownCalls = own.calls.get() - ownCallsBefore; // before the end read, which is not in its own figures
+            long ownBytes = own.bytes.get() - ownBytesBefore;
             try {
-                int n = read(); // first: close the window
+                int n = read(); // close the window
                 after = ProcIo.parse(buffer.array(), n);
             } catch (IOException | RuntimeException e) {
                 throw new RecordingFailedException("procfs could not read " + path + " at the end of the block: "
                         + e.getMessage(), e);
             }
-            return RecordingResult.ofCounters(delta(before, beforeLength, after));
+            return RecordingResult.ofCounters(delta(before, after, ownCalls, ownBytes));
         }
 
         @Override
@@ -189,16 +222,17 @@ public final class ProcfsProfiler implements Profiler {
     }
 
     /**
-     * The counters of a window, without the one read that took the first snapshot.
+     * The counters of a window, without the library's own snapshot reads inside it.
      *
-     * @param before       first snapshot
-     * @param beforeLength bytes the first snapshot's read returned
-     * @param after        second snapshot
+     * @param before   first snapshot
+     * @param after    second snapshot
+     * @param ownCalls snapshot reads inside the window: the first snapshot's own, and nested sessions'
+     * @param ownBytes the bytes those reads returned
      * @return the deltas
      */
-    static IoCounters delta(ProcIo before, int beforeLength, ProcIo after) {
-        return IoCounters.of(after.syscr() - before.syscr() - 1, after.syscw() - before.syscw(),
-                        after.rchar() - before.rchar() - beforeLength, after.wchar() - before.wchar())
+    static IoCounters delta(ProcIo before, ProcIo after, long ownCalls, long ownBytes) {
+        return IoCounters.of(after.syscr() - before.syscr() - ownCalls, after.syscw() - before.syscw(),
+                        after.rchar() - before.rchar() - ownBytes, after.wchar() - before.wchar())
                 .withStorage(new StorageBytes(after.readBytes() - before.readBytes(),
                         after.writeBytes() - before.writeBytes()));
     }

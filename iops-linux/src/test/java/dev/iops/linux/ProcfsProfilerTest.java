@@ -52,7 +52,8 @@ class ProcfsProfilerTest {
     @Test
     void aSnapshotCostsExactlyOneReadOfItsOwnLengthAndIsSubtracted() throws IOException {
         try (FileChannel ch = FileChannel.open(Path.of("/proc/thread-self/io"), StandardOpenOption.READ);
-             ProcfsProfiler.ProcfsRecording rec = new ProcfsProfiler.ProcfsRecording(ch, Path.of("/proc/thread-self/io"))) {
+             ProcfsProfiler.ProcfsRecording rec = new ProcfsProfiler.ProcfsRecording(ch, Path.of("/proc/thread-self/io"),
+                     ProcfsProfiler.THREAD_OWN.get())) {
             rec.snapshot(); // warm
             for (int i = 0; i < 100; i++) {
                 int firstLength = rec.read();
@@ -60,7 +61,7 @@ class ProcfsProfilerTest {
                 ProcIo second = rec.snapshot();
                 assertThat(second.syscr() - first.syscr()).as("raw read calls between snapshots").isEqualTo(1);
                 assertThat(second.rchar() - first.rchar()).as("raw bytes between snapshots").isEqualTo(firstLength);
-                assertThat(ProcfsProfiler.delta(first, firstLength, second)).isEqualTo(IoCounters.of(0, 0, 0, 0)
+                assertThat(ProcfsProfiler.delta(first, second, 1, firstLength)).isEqualTo(IoCounters.of(0, 0, 0, 0)
                         .withStorage(new dev.iops.StorageBytes(0, 0)));
             }
         }
