@@ -21,8 +21,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Which profiler measures</h2>
- * Profilers are found with {@link java.util.ServiceLoader} (add {@code iops-linux}, {@code iops-macos} or
- * {@code iops-windows} next to this module). The best usable one that can do what was asked measures: highest
+ * Profilers are found with {@link java.util.ServiceLoader} (add {@code iops-linux} or {@code iops-windows}
+ * next to this module; {@code jfr} is built in). The best usable one that can do what was asked measures: highest
  * {@linkplain Profiler#priority() priority}, ties by name. A request for {@link Builder#histogram()} or
  * {@link Scope#THREAD} only considers profilers that can do it. A profiler that fails to start is skipped with one
  * SLF4J warning, and the report's {@link IopsReport#notes()} say so. The system property

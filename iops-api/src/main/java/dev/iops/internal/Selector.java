@@ -217,7 +217,7 @@ public final class Selector {
                 + "), or ask for less" + lessHint(scope, histogram, callSites) + ".", infos);
     }
 
-    private static final String MODULES = "iops-linux on Linux, iops-macos on macOS, iops-windows on Windows";
+    private static final String MODULES = "iops-linux on Linux, iops-windows on Windows";
     private static final String ADD_PROVIDER = "add a provider module next to iops-api (" + MODULES + ").";
 
     private static String lessHint(Scope scope, boolean histogram, boolean callSites) {

@@ -61,7 +61,7 @@ class SelectorTest {
                   - procfs (priority 200): does not see operation sizes (needed by histogram())
                   - oshi (priority 50): does not see operation sizes (needed by histogram()) and cannot count a single thread (needed by Scope.THREAD)
                 Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
-                iops-macos on macOS, iops-windows on Windows), or ask for less (no histogram(), Scope.PROCESS).""");
+                iops-windows on Windows), or ask for less (no histogram(), Scope.PROCESS).""");
         assertThat(e.candidates()).extracting(ProfilerInfo::name).containsExactly("strace", "procfs", "oshi");
         assertThat(e.candidates().get(0).usable()).isFalse();
     }
@@ -78,7 +78,7 @@ class SelectorTest {
                         No iops profiler can measure scope PROCESS with call sites here. Candidates:
                           - tracer (priority 300): does not see Java call sites (needed by callSites())
                         Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
-                        iops-macos on macOS, iops-windows on Windows), or ask for less (no callSites()).""");
+                        iops-windows on Windows), or ask for less (no callSites()).""");
     }
 
     @Test
@@ -102,7 +102,7 @@ class SelectorTest {
         assertThatThrownBy(() -> Selector.candidates(List.of(), null, null, Scope.PROCESS, false))
                 .isInstanceOf(NoProfilerException.class)
                 .hasMessage("No iops profiler was found: add a provider module next to iops-api "
-                        + "(iops-linux on Linux, iops-macos on macOS, iops-windows on Windows).");
+                        + "(iops-linux on Linux, iops-windows on Windows).");
     }
 
     @Test
