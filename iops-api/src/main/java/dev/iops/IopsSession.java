@@ -74,7 +74,6 @@ public final class IopsSession implements AutoCloseable {
      */
     static IopsSession open(List<Profiler> candidates, boolean named, RecordingRequest request, Runnable explain) {
         Scope scope = request.scope();
-        boolean histogram = request.perOperation();
         List<String> failures = new ArrayList<>();
         for (Profiler p : candidates) {
             if (!Selector.info(p).usable()) {
@@ -112,7 +111,7 @@ public final class IopsSession implements AutoCloseable {
                     + "selection); see Iops.profilers()", List.of());
         }
         throw new NoProfilerException("Every usable iops profiler failed to start for "
-                + (histogram ? "scope " + scope + " with a histogram" : "scope " + scope) + ":\n  - "
+                + Selector.wanted(request.scope(), request.perOperation(), request.callSites()) + ":\n  - "
                 + String.join("\n  - ", failures),
                 candidates.stream().map(Selector::info).collect(Collectors.toList()));
     }

@@ -36,9 +36,8 @@ public final class Aggregator implements OpSink {
 
     private final SizeHistogram.Builder histogram = SizeHistogram.builder();
     private final long[][] totals = new long[TargetKind.values().length][4];
-    private final Map<String, PathAcc> paths = new HashMap<>();
-    private final Map<String, long[]> sites = new HashMap<>();
-    private final long[] untracked = new long[4];
+    private final Tracked paths = new Tracked();
+    private final Tracked sites = new Tracked();
     private final LatencySketch readLatency = new LatencySketch();
     private final LatencySketch writeLatency = new LatencySketch();
     private final long[] grid = new long[TIME_BINS * SizeHistogram.MAX_BUCKETS];
@@ -46,13 +45,42 @@ public final class Aggregator implements OpSink {
     private long errors;
     private boolean timed;
 
-    /** Mutable totals of one path. */
-    private static final class PathAcc {
+    /** Mutable totals of one key (a path, a call site). */
+    private static final class Acc {
         final TargetKind target;
         final long[] t = new long[4];
 
-        PathAcc(TargetKind target) {
+        Acc(TargetKind target) {
             this.target = target;
+        }
+    }
+
+    /**
+     * Totals per key for the first {@link OpDetail#MAX_TRACKED_PATHS} keys seen, so memory stays bounded; later keys
+     * are summed in {@link #untracked}. Shared by the path and call-site tables.
+     */
+    private static final class Tracked {
+        final Map<String, Acc> byKey = new HashMap<>();
+        final long[] untracked = new long[4];
+
+        void add(String key, TargetKind target, int kind, long bytes) {
+            Acc acc = byKey.get(key);
+            if (acc == null && byKey.size() < OpDetail.MAX_TRACKED_PATHS) {
+                acc = new Acc(target);
+                byKey.put(key, acc);
+            }
+            Aggregator.add(acc == null ? untracked : acc.t, kind, bytes);
+        }
+
+        /** The busiest keys, by operations then bytes (descending) then key, at most {@link OpDetail#MAX_TOP_PATHS}. */
+        List<Map.Entry<String, Acc>> top() {
+            List<Map.Entry<String, Acc>> all = new ArrayList<>(byKey.entrySet());
+            all.sort(Comparator.comparingLong((Map.Entry<String, Acc> e) -> e.getValue().t[0] + e.getValue().t[1])
+                    .reversed()
+                    .thenComparing(Comparator.comparingLong(
+                            (Map.Entry<String, Acc> e) -> e.getValue().t[2] + e.getValue().t[3]).reversed())
+                    .thenComparing(Map.Entry::getKey));
+            return all.subList(0, Math.min(OpDetail.MAX_TOP_PATHS, all.size()));
         }
     }
 
@@ -75,22 +103,10 @@ public final class Aggregator implements OpSink {
         histogram.record(op.kind(), op.bytes());
         add(totals[op.target().ordinal()], k, op.bytes());
         if (op.path() != null) {
-            PathAcc acc = paths.get(op.path());
-            if (acc == null && paths.size() < OpDetail.MAX_TRACKED_PATHS) {
-                acc = new PathAcc(op.target());
-                paths.put(op.path(), acc);
-            }
-            add(acc == null ? untracked : acc.t, k, op.bytes());
+            paths.add(op.path(), op.target(), k, op.bytes());
         }
         if (op.site() != null) {
-            long[] t = sites.get(op.site());
-            if (t == null && sites.size() < OpDetail.MAX_TRACKED_PATHS) {
-                t = new long[4];
-                sites.put(op.site(), t);
-            }
-            if (t != null) {
-                add(t, k, op.bytes());
-            }
+            sites.add(op.site(), op.target(), k, op.bytes());
         }
         if (op.durationNanos() >= 0) {
             (k == 0 ? readLatency : writeLatency).record(op.durationNanos());
@@ -139,18 +155,14 @@ public final class Aggregator implements OpSink {
                 byTarget.put(kind, t);
             }
         }
-        List<PathStats> all = new ArrayList<>(paths.size());
-        paths.forEach((path, acc) -> all.add(new PathStats(path, acc.target, totalsOf(acc.t))));
-        all.sort(Comparator.comparingLong((PathStats p) -> p.totals().totalOps()).reversed()
-                .thenComparing(Comparator.comparingLong((PathStats p) -> p.totals().totalBytes()).reversed())
-                .thenComparing(PathStats::path));
-        List<PathStats> top = all.subList(0, Math.min(OpDetail.MAX_TOP_PATHS, all.size()));
-        List<SiteStats> allSites = new ArrayList<>(sites.size());
-        sites.forEach((site, t) -> allSites.add(new SiteStats(site, totalsOf(t))));
-        allSites.sort(Comparator.comparingLong((SiteStats x) -> x.totals().totalOps()).reversed()
-                .thenComparing(Comparator.comparingLong((SiteStats x) -> x.totals().totalBytes()).reversed())
-                .thenComparing(SiteStats::site));
-        List<SiteStats> topSites = allSites.subList(0, Math.min(OpDetail.MAX_TOP_PATHS, allSites.size()));
+        List<PathStats> topPaths = new ArrayList<>();
+        for (Map.Entry<String, Acc> e : paths.top()) {
+            topPaths.add(new PathStats(e.getKey(), e.getValue().target, totalsOf(e.getValue().t)));
+        }
+        List<SiteStats> topSites = new ArrayList<>();
+        for (Map.Entry<String, Acc> e : sites.top()) {
+            topSites.add(new SiteStats(e.getKey(), totalsOf(e.getValue().t)));
+        }
 
         Map<OpKind, LatencySummary> latency = new EnumMap<>(OpKind.class);
         if (readLatency.count() > 0) {
@@ -159,7 +171,8 @@ public final class Aggregator implements OpSink {
         if (writeLatency.count() > 0) {
             latency.put(OpKind.WRITE, writeLatency.summary());
         }
-        return new OpDetail(byTarget, top, paths.size(), totalsOf(untracked), latency, errors, timeline(), topSites);
+        return new OpDetail(byTarget, topPaths, paths.byKey.size(), totalsOf(paths.untracked), latency, errors, timeline(),
+                topSites);
     }
 
     private Optional<TimeSizeGrid> timeline() {

@@ -30,11 +30,6 @@ public final class Selector {
     }
 
     /** The capabilities a request needs. */
-    public static Set<Capability> required(Scope scope, boolean histogram) {
-        return required(scope, histogram, false);
-    }
-
-    /** The capabilities a request needs, call sites included. */
     public static Set<Capability> required(Scope scope, boolean histogram, boolean callSites) {
         Set<Capability> need = EnumSet.noneOf(Capability.class);
         if (callSites) {
@@ -50,7 +45,7 @@ public final class Selector {
     }
 
     /** Describes what was asked, for messages: {@code "scope THREAD with a histogram"}. */
-    static String wanted(Scope scope, boolean histogram, boolean callSites) {
+    public static String wanted(Scope scope, boolean histogram, boolean callSites) {
         List<String> with = new ArrayList<>();
         if (histogram) {
             with.add("a histogram");
@@ -85,24 +80,9 @@ public final class Selector {
      * @param origin    where the name came from, for messages
      * @param scope     the scope asked
      * @param histogram whether a histogram was asked
-     * @return the capable profilers in selection order: exactly one when named
-     * @throws NoProfilerException when none has the capabilities asked
-     */
-    public static List<Profiler> plan(List<Profiler> profilers, String named, String origin, Scope scope,
-                                      boolean histogram) {
-        return plan(profilers, named, origin, scope, histogram, false);
-    }
-
-    /**
-     * {@link #plan(List, String, String, Scope, boolean)} with call sites.
-     *
-     * @param profilers every profiler found
-     * @param named     the profiler the caller named, or {@code null}
-     * @param origin    where the name came from, for messages
-     * @param scope     the scope asked
-     * @param histogram whether a histogram was asked
      * @param callSites whether call sites were asked
      * @return the capable profilers in selection order: exactly one when named
+     * @throws NoProfilerException when none has the capabilities asked
      */
     public static List<Profiler> plan(List<Profiler> profilers, String named, String origin, Scope scope,
                                       boolean histogram, boolean callSites) {

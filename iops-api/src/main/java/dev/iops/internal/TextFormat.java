@@ -71,8 +71,7 @@ public final class TextFormat {
 
     private static void histogram(StringBuilder sb, SizeHistogram h) {
         sb.append('\n');
-        sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", "bytes per operation", "read ops", "write ops",
-                "read bytes", "write bytes")).append('\n');
+        row4(sb, "bytes per operation", "read ops", "write ops", "read bytes", "write bytes");
         if (h.isEmpty()) {
             sb.append("  (no operations)\n");
             return;
@@ -81,26 +80,22 @@ public final class TextFormat {
             if (b.totalOps() == 0) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", Units.sizeRange(b.index()),
-                    Units.count(b.readOps()), Units.count(b.writeOps()), Units.bytes(b.readBytes()),
-                    Units.bytes(b.writeBytes()))).append('\n');
+            row4(sb, Units.sizeRange(b.index()), Units.count(b.readOps()), Units.count(b.writeOps()),
+                    Units.bytes(b.readBytes()), Units.bytes(b.writeBytes()));
         }
     }
-
 
     private static void detail(StringBuilder sb, OpDetail d) {
         if (!d.byTarget().isEmpty()) {
             sb.append('\n');
-            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", "by target", "read ops", "write ops",
-                    "read bytes", "write bytes")).append('\n');
+            row4(sb, "by target", "read ops", "write ops", "read bytes", "write bytes");
             for (Map.Entry<TargetKind, IoTotals> e : d.byTarget().entrySet()) {
                 totalsRow(sb, e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
             }
         }
         if (!d.topPaths().isEmpty()) {
             sb.append('\n');
-            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", "top paths", "read ops", "write ops",
-                    "read bytes", "write bytes")).append('\n');
+            row4(sb, "top paths", "read ops", "write ops", "read bytes", "write bytes");
             for (PathStats p : d.topPaths()) {
                 totalsRow(sb, ellipsize(p.path(), 22), p.totals());
             }
@@ -113,8 +108,7 @@ public final class TextFormat {
         }
         if (!d.topSites().isEmpty()) {
             sb.append('\n');
-            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", "top call sites", "read ops", "write ops",
-                    "read bytes", "write bytes")).append('\n');
+            row4(sb, "top call sites", "read ops", "write ops", "read bytes", "write bytes");
             for (SiteStats site : d.topSites()) {
                 sb.append(site.site()).append('\n');
                 totalsRow(sb, "", site.totals());
@@ -122,21 +116,24 @@ public final class TextFormat {
         }
         if (!d.latency().isEmpty()) {
             sb.append('\n');
-            sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", "latency", "p50", "p90", "p99", "max"))
-                    .append('\n');
+            row4(sb, "latency", "p50", "p90", "p99", "max");
             for (Map.Entry<OpKind, LatencySummary> e : d.latency().entrySet()) {
                 LatencySummary l = e.getValue();
-                sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s",
-                        e.getKey().name().toLowerCase(Locale.ROOT), Units.duration(l.p50()), Units.duration(l.p90()),
-                        Units.duration(l.p99()), Units.duration(l.max()))).append('\n');
+                row4(sb, e.getKey().name().toLowerCase(Locale.ROOT), Units.duration(l.p50()), Units.duration(l.p90()),
+                        Units.duration(l.p99()), Units.duration(l.max()));
             }
         }
         sb.append("\nfailed calls: ").append(Units.count(d.errors())).append('\n');
     }
 
+    /** A row of the detail tables: a label and four right-aligned columns. */
+    private static void row4(StringBuilder sb, String label, String a, String b, String c, String d) {
+        sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", label, a, b, c, d)).append('\n');
+    }
+
     private static void totalsRow(StringBuilder sb, String label, IoTotals t) {
-        sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %12s %12s", label, Units.count(t.readOps()),
-                Units.count(t.writeOps()), Units.bytes(t.bytesRead()), Units.bytes(t.bytesWritten()))).append('\n');
+        row4(sb, label, Units.count(t.readOps()), Units.count(t.writeOps()), Units.bytes(t.bytesRead()),
+                Units.bytes(t.bytesWritten()));
     }
 
     private static String ellipsize(String s, int max) {

@@ -91,7 +91,7 @@ class SelectorTest {
                 return super.availability();
             }
         };
-        assertThat(names(Selector.plan(List.of(counted), null, null, Scope.PROCESS, false))).containsExactly("counted");
+        assertThat(names(Selector.plan(List.of(counted), null, null, Scope.PROCESS, false, false))).containsExactly("counted");
         assertThat(asked[0]).isZero();
         Selector.candidates(List.of(counted), null, null, Scope.PROCESS, false);
         assertThat(asked[0]).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.iops.charts;
 import dev.iops.IopsReport;
 import dev.iops.OpDetail;
 import dev.iops.SizeHistogram;
+import dev.iops.Units;
 import dev.iops.TimeSizeGrid;
 import org.knowm.xchart.AnnotationTextPanel;
 import org.knowm.xchart.CategoryChart;
@@ -206,7 +207,7 @@ public final class IopsCharts {
         Labels.ByteUnit unit = Labels.ByteUnit.forMax(max);
         String yTitle = unit.divisor() == 1 ? "total bytes" : "total bytes (" + unit.symbol() + ")";
         long total = h.bytesRead() + h.bytesWritten();
-        String title = "Bytes by size: " + (h.isEmpty() ? "no operations" : Labels.bytes(total)) + " in "
+        String title = "Bytes by size: " + (h.isEmpty() ? "no operations" : Units.bytes(total)) + " in "
                 + context(report);
         return histogramChart(title, yTitle, h, b -> unit.scale(b.readBytes()), b -> unit.scale(b.writeBytes()),
                 b -> unit.scale(b.totalBytes()), "#,##0.##", false);
@@ -250,7 +251,7 @@ public final class IopsCharts {
         s.setPiecewise(true);
         s.setPiecewiseRanged(true);
         s.setSplitNumber(HEAT_COLORS.length);
-        s.setHeatMapDecimalValueFormatter(v -> Labels.count(Math.round(v)));
+        s.setHeatMapDecimalValueFormatter(v -> Units.count(Math.round(v)));
         // XChart 4.0.3 thins category labels on both axes by the x spacing hint: a small hint labels every size
         // row, and slanted time labels still fit when only every second or third slice is labelled.
         s.setXAxisTickMarkSpacingHint(22);
@@ -518,12 +519,12 @@ public final class IopsCharts {
 
     /** {@code "1 op"}, {@code "2,000 ops"}. */
     private static String ops(long n) {
-        return Labels.count(n) + (n == 1 ? " op" : " ops");
+        return Units.count(n) + (n == 1 ? " op" : " ops");
     }
 
     /** {@code "12.34 ms (strace, thread)"}: what every title says after its totals. */
     private static String context(IopsReport report) {
-        return Labels.duration(report.elapsed()) + " (" + report.profiler() + ", "
+        return Units.duration(report.elapsed()) + " (" + report.profiler() + ", "
                 + report.scope().name().toLowerCase(Locale.ROOT) + ")";
     }
 

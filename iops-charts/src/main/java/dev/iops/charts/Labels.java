@@ -19,16 +19,6 @@ final class Labels {
     }
 
     /**
-     * A power-of-two bound without decimals, as on the text table's bucket rows.
-     *
-     * @param bytes a bound in bytes, {@code >= 0}
-     * @return {@code "0 B"}, {@code "512 B"}, {@code "4 KiB"}, {@code "1 MiB"}
-     */
-    static String bound(long bytes) {
-        return Units.bound(bytes);
-    }
-
-    /**
      * The axis label of a size bucket: its smallest size. Bucket 13 holds {@code [4 KiB, 8 KiB)} and is labelled
      * {@code "4 KiB"}; the axis title says each bucket runs up to twice its label.
      *
@@ -36,37 +26,7 @@ final class Labels {
      * @return the label, e.g. {@code "0 B"}, {@code "1 B"}, {@code "4 KiB"}
      */
     static String bucket(int index) {
-        return bound(SizeHistogram.lowerBoundBytes(index));
-    }
-
-    /**
-     * A byte count with one decimal in the largest fitting binary unit.
-     *
-     * @param bytes bytes, {@code >= 0}
-     * @return {@code "512 B"} below 1 KiB, else e.g. {@code "7.8 MiB"}
-     */
-    static String bytes(long bytes) {
-        return Units.bytes(bytes);
-    }
-
-    /**
-     * A count with thousands separators.
-     *
-     * @param n the count
-     * @return e.g. {@code "1,234,567"}
-     */
-    static String count(long n) {
-        return Units.count(n);
-    }
-
-    /**
-     * A duration in the largest fitting unit, as the text table prints it.
-     *
-     * @param d a non-negative duration
-     * @return {@code "850 ns"}, {@code "12.3 µs"}, {@code "12.34 ms"} or {@code "1.250 s"}
-     */
-    static String duration(Duration d) {
-        return Units.duration(d);
+        return Units.bound(SizeHistogram.lowerBoundBytes(index));
     }
 
     /**

@@ -29,32 +29,9 @@ class LabelsTest {
         for (int i = 2; i < SizeHistogram.MAX_BUCKETS - 1; i++) {
             String row = Units.sizeRange(i);
             assertThat(row).startsWith("[" + Labels.bucket(i) + ", ");
-            assertThat(Labels.bound(SizeHistogram.upperBoundBytes(i)))
-                    .isEqualTo(Units.bound(SizeHistogram.upperBoundBytes(i)));
         }
         assertThat(Units.sizeRange(0)).isEqualTo(Labels.bucket(0));
         assertThat(Units.sizeRange(1)).isEqualTo(Labels.bucket(1));
-    }
-
-    @Test
-    void boundsMoveUpAUnitOnlyOnWholeMultiples() {
-        assertThat(Labels.bound(1023)).isEqualTo("1023 B");
-        assertThat(Labels.bound(1536)).isEqualTo("1536 B");
-        assertThat(Labels.bound(4096)).isEqualTo("4 KiB");
-        assertThat(Labels.bound(3L * 1024 * 1024)).isEqualTo("3 MiB");
-    }
-
-    @Test
-    void bytesCountsAndDurationsReadLikeTheTextTable() {
-        for (long b : new long[] {0, 1, 1023, 1024, 4_096_000, 3_320_909, 5L << 40}) {
-            assertThat(Labels.bytes(b)).isEqualTo(Units.bytes(b));
-        }
-        assertThat(Labels.bytes(4_096_000)).isEqualTo("3.9 MiB");
-        assertThat(Labels.count(1_234_567)).isEqualTo("1,234,567");
-        for (long n : new long[] {0, 850, 12_300, 12_345_678, 2_000_000_000L}) {
-            assertThat(Labels.duration(Duration.ofNanos(n))).isEqualTo(Units.duration(Duration.ofNanos(n)));
-        }
-        assertThat(Labels.duration(Duration.ofNanos(12_345_678))).isEqualTo("12.35 ms");
     }
 
     @Test

@@ -88,7 +88,7 @@ public final class JfrBenchmark {
                 Iops.with().profiler("procfs").measure(() -> { });
                 p[i] = (System.nanoTime() - a) / 1e6;
             }
-            procfsMs = median(p);
+            procfsMs = Stats.median(p);
         }
 
         double[] plain = new double[OP_ROUNDS];
@@ -107,11 +107,11 @@ public final class JfrBenchmark {
             }
         }
 
-        double plainNs = median(plain);
-        double jfrNs = median(jfr);
-        double stacksNs = median(stacks);
-        double earlyMs = median(Arrays.copyOfRange(total, 0, PHASE));
-        double warmMs = median(Arrays.copyOfRange(total, WARM_BLOCKS - PHASE, WARM_BLOCKS));
+        double plainNs = Stats.median(plain);
+        double jfrNs = Stats.median(jfr);
+        double stacksNs = Stats.median(stacks);
+        double earlyMs = Stats.median(Arrays.copyOfRange(total, 0, PHASE));
+        double warmMs = Stats.median(Arrays.copyOfRange(total, WARM_BLOCKS - PHASE, WARM_BLOCKS));
         System.out.printf(Locale.ROOT, "jfr benchmark: Java %s, %s %s, %d cores, medians%n",
                 System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
@@ -122,9 +122,9 @@ public final class JfrBenchmark {
         System.out.printf(Locale.ROOT, row, "empty jfr block, start()+stop(), blocks 2.." + (PHASE + 1), ms(earlyMs), PHASE);
         System.out.printf(Locale.ROOT, row, "empty jfr block, start()+stop(), " + last, ms(warmMs), PHASE);
         System.out.printf(Locale.ROOT, row, "  of which start() (recording file + JFR start)",
-                ms(median(Arrays.copyOfRange(start, WARM_BLOCKS - PHASE, WARM_BLOCKS))), PHASE);
+                ms(Stats.median(Arrays.copyOfRange(start, WARM_BLOCKS - PHASE, WARM_BLOCKS))), PHASE);
         System.out.printf(Locale.ROOT, row, "  of which stop() (JFR stop, read back, delete)",
-                ms(median(Arrays.copyOfRange(stop, WARM_BLOCKS - PHASE, WARM_BLOCKS))), PHASE);
+                ms(Stats.median(Arrays.copyOfRange(stop, WARM_BLOCKS - PHASE, WARM_BLOCKS))), PHASE);
         if (procfs) {
             System.out.printf(Locale.ROOT, row, "empty procfs block, for comparison", ms(procfsMs), WARM_BLOCKS);
         }
@@ -175,12 +175,6 @@ public final class JfrBenchmark {
         }
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
 
     private static String ms(double v) {
         return String.format(Locale.ROOT, "%.2f ms", v);

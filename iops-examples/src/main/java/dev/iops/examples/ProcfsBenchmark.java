@@ -71,9 +71,8 @@ public final class ProcfsBenchmark {
             }
             perCall[run] = (System.nanoTime() - t0) / (double) ITERATIONS;
         }
-        Arrays.sort(perCall);
-        System.out.printf(Locale.ROOT, "%-44s %12s %12s %12s %10s%n", what, us(perCall[RUNS / 2]), us(perCall[0]),
-                us(perCall[RUNS - 1]), target);
+        System.out.printf(Locale.ROOT, "%-44s %12s %12s %12s %10s%n", what, us(Stats.median(perCall)),
+                us(Arrays.stream(perCall).min().orElseThrow()), us(Arrays.stream(perCall).max().orElseThrow()), target);
     }
 
     private static String us(double nanos) {

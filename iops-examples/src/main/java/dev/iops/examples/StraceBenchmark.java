@@ -103,7 +103,7 @@ public final class StraceBenchmark {
         for (int i = 0; i < reattach.length; i++) {
             reattach[i] = timeEmptyBlock();
         }
-        rows.add(row("empty block, warm JVM, strace attached again", median(reattach), "ms", ""));
+        rows.add(row("empty block, warm JVM, strace attached again", Stats.median(reattach), "ms", ""));
 
         System.clearProperty(StraceProfiler.LINGER_PROPERTY);
         double[] warm = new double[200];
@@ -111,7 +111,7 @@ public final class StraceBenchmark {
         for (int i = 0; i < warm.length; i++) {
             warm[i] = timeEmptyBlock();
         }
-        rows.add(row("empty block, warm, shared tracer (default linger)", median(warm), "ms", "stretch <= 5 ms"));
+        rows.add(row("empty block, warm, shared tracer (default linger)", Stats.median(warm), "ms", "stretch <= 5 ms"));
         detachTracer();
         System.setProperty(StraceProfiler.PIN_PROPERTY, "thread");
         timeEmptyBlock();
@@ -120,14 +120,14 @@ public final class StraceBenchmark {
         }
         System.clearProperty(StraceProfiler.PIN_PROPERTY);
         detachTracer();
-        rows.add(row("empty block, warm, shared tracer, pin=thread", median(warm), "ms", ""));
+        rows.add(row("empty block, warm, shared tracer, pin=thread", Stats.median(warm), "ms", ""));
         double[] procfs = new double[200];
         for (int i = 0; i < procfs.length; i++) {
             long t0 = System.nanoTime();
             Iops.with().profiler("procfs").scope(Scope.THREAD).measure(() -> { });
             procfs[i] = (System.nanoTime() - t0) / 1e6;
         }
-        rows.add(row("empty block, warm, procfs (for comparison)", median(procfs), "ms", ""));
+        rows.add(row("empty block, warm, procfs (for comparison)", Stats.median(procfs), "ms", ""));
     }
 
     /** Median time of the first strace block of a fresh JVM, optionally after one block of another profiler. */
@@ -143,7 +143,7 @@ public final class StraceBenchmark {
             p.waitFor();
             first[i] = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow()) / 1e6;
         }
-        return median(first);
+        return Stats.median(first);
     }
 
     /** One block with linger 0: the shared tracer detaches when it ends, so the next block attaches afresh. */
@@ -197,11 +197,11 @@ public final class StraceBenchmark {
         }
         System.clearProperty(StraceProfiler.PIN_PROPERTY);
         System.clearProperty(StraceProfiler.LINGER_PROPERTY);
-        double base = median(plain);
+        double base = Stats.median(plain);
         rows.add(row("10,000 x 64 B writes, untraced", base, "ms", ""));
         String[] how = {"unpinned (default)", "pin=true (strace pinned)", "pin=thread (strace + thread)"};
         for (int pinned = 0; pinned < modes.length; pinned++) {
-            double m = median(traced[pinned]);
+            double m = Stats.median(traced[pinned]);
             rows.add(row("10,000 x 64 B writes, strace " + how[pinned], m, "ms",
                     String.format(Locale.ROOT, "%.1f us added per call", (m - base) * 1000 / WRITES)));
         }
@@ -242,7 +242,7 @@ public final class StraceBenchmark {
             rate[i] = n / seconds;
             peak = Math.max(peak, peakHeap() - before);
         }
-        rows.add(row("parser, 1,000,000 generated lines (" + ops[0] + " ops)", median(rate) / 1e6, "M lines/s",
+        rows.add(row("parser, 1,000,000 generated lines (" + ops[0] + " ops)", Stats.median(rate) / 1e6, "M lines/s",
                 String.format(Locale.ROOT, "%.0f MiB file", Files.size(trace) / 1048576.0)));
         rows.add(row("parser, peak heap above baseline (garbage included)", peak / 1048576.0, "MiB",
                 "retained: one pending call per thread"));
@@ -286,7 +286,7 @@ public final class StraceBenchmark {
                 for (int i = 0; i < times.length; i++) {
                     times[i] = timeEmptyBlock();
                 }
-                rows.add(row("attach + empty block, " + threads() + " threads", median(times), "ms", ""));
+                rows.add(row("attach + empty block, " + threads() + " threads", Stats.median(times), "ms", ""));
                 done.countDown();
                 for (Thread t : parked) {
                     t.join();
@@ -303,11 +303,6 @@ public final class StraceBenchmark {
         }
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
 
     private static String[] row(String what, double value, String unit, String note) {
         return new String[]{what, String.format(Locale.ROOT, "%.2f", value), unit, note};
