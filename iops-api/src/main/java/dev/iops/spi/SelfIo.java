@@ -28,6 +28,7 @@ public final class SelfIo {
     private static final ThreadLocal<ThreadLedger> THREAD = ThreadLocal.withInitial(ThreadLedger::new);
     private static final Set<String> PATHS = ConcurrentHashMap.newKeySet();
     private static final Set<Long> PROCESSES = ConcurrentHashMap.newKeySet();
+    private static final java.util.Map<Object, String> TRACERS = new ConcurrentHashMap<>();
     private static volatile Meter.Factory meterFactory = Meter.Factory.NONE;
 
     private SelfIo() {
@@ -190,6 +191,25 @@ public final class SelfIo {
      */
     public static boolean isOwnProcess(long pid) {
         return PROCESSES.contains(pid);
+    }
+
+    /**
+     * Marks that one of the library's tracers is attached to this JVM (a ptrace tracer slows every system call
+     * of the process while attached), until the registration is closed. A session measured while another
+     * provider's tracer is attached says so in its report.
+     *
+     * @param tracer the provider's name, such as {@code "strace"}
+     * @return the registration; close it when the tracer detaches
+     */
+    public static Registration attachedTracer(String tracer) {
+        Object key = new Object();
+        TRACERS.put(key, java.util.Objects.requireNonNull(tracer, "tracer"));
+        return once(() -> TRACERS.remove(key));
+    }
+
+    /** @return the names of the library's tracers attached to this JVM now, without duplicates */
+    public static Set<String> attachedTracers() {
+        return Set.copyOf(TRACERS.values());
     }
 
     /**
