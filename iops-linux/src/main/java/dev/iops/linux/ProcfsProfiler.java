@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -80,7 +81,8 @@ public final class ProcfsProfiler implements Profiler {
             SelfIo.ownPath(SELF);
             SelfIo.ownPath(THREAD_SELF);
             SelfIo.ownPath(Path.of("/proc/" + pid + "/io"));
-            SelfIo.ownPath(Path.of("/proc/" + pid + "/task")); // each thread's io file, as a tracer resolves it
+            SelfIo.ownPath(Path.of("/proc/" + pid + "/task")); // each thread's files, as a tracer resolves them
+            SelfIo.ownPath(Path.of("/proc/self/task")); // the same, as ServiceThreads opens them
             SelfIo.installMeter(ThreadMeter::start);
             return true;
         }
@@ -137,8 +139,9 @@ public final class ProcfsProfiler implements Profiler {
                     + ". Check that /proc is mounted and readable, or use another profiler.", e);
         }
         try {
-            ProcfsRecording recording = new ProcfsRecording(file, path, request.scope() == Scope.THREAD
-                    ? SelfIo.thisThread()::totals : SelfIo::process);
+            boolean thread = request.scope() == Scope.THREAD;
+            ProcfsRecording recording = new ProcfsRecording(file, path, thread ? SelfIo.thisThread()::totals
+                    : SelfIo::process, thread ? null : SERVICE);
             if (!warm) {
                 recording.snapshot(); // loads and links the snapshot path outside any window
                 warm = true;
@@ -176,24 +179,30 @@ public final class ProcfsProfiler implements Profiler {
         return n;
     }
 
+    private static final ServiceThreads SERVICE = new ServiceThreads();
+
     /** One window over a kept descriptor. */
     static final class ProcfsRecording implements Recording {
         private final RandomAccessFile file;
         private final Path path;
         private final Supplier<SelfIo.Totals> own;
+        private final ServiceThreads service;
         private final byte[] buffer = new byte[BUFFER];
         private ProcIo before;
+        private Map<String, ProcIo> serviceBefore;
         private SelfIo.Totals ownBefore;
         private boolean closed;
 
         /**
-         * @param own the library's own I/O of what this window counts: the session thread's for THREAD scope,
-         *            the process's for PROCESS scope
+         * @param own     the library's own I/O of what this window counts: the session thread's for THREAD scope,
+         *                the process's for PROCESS scope
+         * @param service the JVM's service threads to take out (PROCESS scope), or {@code null}
          */
-        ProcfsRecording(RandomAccessFile file, Path path, Supplier<SelfIo.Totals> own) {
+        ProcfsRecording(RandomAccessFile file, Path path, Supplier<SelfIo.Totals> own, ServiceThreads service) {
             this.file = file;
             this.path = path;
             this.own = own;
+            this.service = service;
         }
 
         int read() throws IOException {
@@ -217,15 +226,21 @@ public final class ProcfsProfiler implements Profiler {
             ownBefore = own.get();
             int n = read();
             before = ProcIo.parse(buffer, n);
+            // Inside the window, so the service threads are measured over less than it; these reads are booked.
+            serviceBefore = service == null ? null : service.read(new byte[BUFFER]);
         }
 
         @Override
         public RecordingResult stop(OpSink sink) {
             ProcIo after;
+            Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : service.read(new byte[BUFFER]);
             SelfIo.Totals inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures
             try {
                 int n = read(); // close the window
                 after = ProcIo.parse(buffer, n);
+                if (serviceAfter != null) {
+                    after = after.minus(ServiceThreads.delta(serviceBefore, serviceAfter));
+                }
             } catch (IOException | RuntimeException e) {
                 throw new RecordingFailedException("procfs could not read " + path + " at the end of the block: "
                         + e.getMessage(), e);

@@ -53,7 +53,7 @@ class ProcfsProfilerTest {
     void aSnapshotCostsExactlyOneReadOfItsOwnLengthAndIsSubtracted() throws IOException {
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile("/proc/thread-self/io", "r");
              ProcfsProfiler.ProcfsRecording rec = new ProcfsProfiler.ProcfsRecording(f, Path.of("/proc/thread-self/io"),
-                     dev.iops.spi.SelfIo.thisThread()::totals)) {
+                     dev.iops.spi.SelfIo.thisThread()::totals, null)) {
             rec.snapshot(); // warm
             for (int i = 0; i < 100; i++) {
                 int firstLength = rec.read();
