@@ -189,6 +189,7 @@ public final class ProcfsProfiler implements Profiler {
         private final ServiceThreads service;
         private final byte[] buffer = new byte[BUFFER];
         private ProcIo before;
+        private Map<String, ProcIo> serviceOutsideBefore;
         private Map<String, ProcIo> serviceBefore;
         private SelfIo.Totals ownBefore;
         private boolean closed;
@@ -223,11 +224,13 @@ public final class ProcfsProfiler implements Profiler {
             // Own I/O from here on is in the window: this very read (the kernel counts it after producing the
             // data, so the end snapshot includes it), and whatever the library does inside the window (nested
             // sessions' snapshots, a tracer reading its trace file, jfr reading its recording back).
+            // The JVM's service threads are read on both sides of each end of the window: inside, what they did is
+            // surely in the window and is taken out; outside, it bounds what they may have done at the edges.
+            serviceOutsideBefore = service == null ? null : service.read(new byte[BUFFER]);
             ownBefore = own.get();
             int n = read();
             before = ProcIo.parse(buffer, n);
-            // Inside the window, so the service threads are measured over less than it; these reads are booked.
-            serviceBefore = service == null ? null : service.read(new byte[BUFFER]);
+            serviceBefore = serviceOutsideBefore == null ? null : service.read(new byte[BUFFER]);
         }
 
         @Override
@@ -238,14 +241,20 @@ public final class ProcfsProfiler implements Profiler {
             try {
                 int n = read(); // close the window
                 after = ProcIo.parse(buffer, n);
-                if (serviceAfter != null) {
-                    after = after.minus(ServiceThreads.delta(serviceBefore, serviceAfter));
-                }
             } catch (IOException | RuntimeException e) {
                 throw new RecordingFailedException("procfs could not read " + path + " at the end of the block: "
                         + e.getMessage(), e);
             }
-            return RecordingResult.ofCounters(delta(before, after, inWindow));
+            if (serviceAfter == null) {
+                return RecordingResult.ofCounters(delta(before, after, inWindow));
+            }
+            Map<String, ProcIo> serviceOutsideAfter = service.read(new byte[BUFFER]);
+            ProcIo inside = ServiceThreads.delta(serviceBefore, serviceAfter);
+            ProcIo edges = serviceOutsideAfter == null ? ProcIo.ZERO
+                    : ServiceThreads.delta(serviceOutsideBefore, serviceOutsideAfter).minus(inside);
+            IoCounters counters = delta(before, after.minus(inside), inWindow);
+            String note = edgeNote(edges);
+            return note == null ? RecordingResult.ofCounters(counters) : RecordingResult.ofCounters(counters, note);
         }
 
         @Override
@@ -313,6 +322,22 @@ public final class ProcfsProfiler implements Profiler {
                 closeQuietly(file);
             }
         }
+    }
+
+    /**
+     * What to say when the JVM's service threads did I/O right at an end of the window, where it cannot be told
+     * whether it fell inside (and is in the counts) or outside.
+     *
+     * @param edges their I/O between the outer and inner readings at both ends
+     * @return the note, or {@code null} when they did none there
+     */
+    static String edgeNote(ProcIo edges) {
+        if (edges.syscr() <= 0 && edges.syscw() <= 0) {
+            return null;
+        }
+        return "the JVM's own service threads (JIT compilers, GC, JFR) made " + edges.syscr() + " read and "
+                + edges.syscw() + " write calls right at an end of the block, which procfs cannot place inside or "
+                + "outside it: up to that many of these operations may be theirs";
     }
 
     /**
