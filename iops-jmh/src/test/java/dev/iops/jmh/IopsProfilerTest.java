@@ -35,7 +35,7 @@ class IopsProfilerTest {
                 .jvmArgsAppend("-XX:-UseDynamicNumberOfCompilerThreads")
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
                 .measurementIterations(3).measurementTime(TimeValue.milliseconds(200))
-                .threads(1)
+                .threads(2) // two workers: JMH counts their start and stop sync calls in getAllOps, the divisor
                 .addProfiler(IopsProfiler.class, profilerOptions)
                 .build();
     }
