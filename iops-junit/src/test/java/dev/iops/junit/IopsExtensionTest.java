@@ -4,6 +4,7 @@ import dev.iops.NoProfilerException;
 import dev.iops.junit.examples.ClassBudget;
 import dev.iops.junit.examples.MethodBudgets;
 import dev.iops.junit.examples.NoProfiler;
+import dev.iops.junit.examples.ProcessScope;
 import dev.iops.junit.examples.SeparateThread;
 import dev.iops.junit.examples.SessionParameter;
 import dev.iops.junit.examples.Templates;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.OutputDirectoryCreator;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
@@ -57,8 +59,8 @@ class IopsExtensionTest {
     @BeforeAll
     static void loadTheClassesOnThePath(@TempDir Path warm) {
         for (Class<?> c : List.of(MethodBudgets.class, ClassBudget.class, SeparateThread.class, Templates.class,
-                NoProfiler.class, SessionParameter.class, Unmeasured.class)) {
-            run(c, Map.of(), warm);
+                NoProfiler.class, SessionParameter.class, Unmeasured.class, ProcessScope.class)) {
+            run(List.of(c), Map.of(), warm);
         }
     }
 
@@ -121,6 +123,40 @@ class IopsExtensionTest {
         assertThat(run.failure("bytesBudgetStillJudged()").getMessage()).startsWith(
                 "I/O budget exceeded (@IopsBudget on method bytesBudgetStillJudged()):\n"
                         + "  100 bytes written, budget 10\n\n");
+    }
+
+    @Test
+    void threadScopeStaysExactWhenTestsRunInParallel() {
+        Map<String, String> parallel = Map.of("junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent");
+
+        Run run = run(List.of(MethodBudgets.class, ClassBudget.class, Templates.class), parallel);
+
+        assertThat(run.status("withinBudget()")).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+        assertThat(((IopsBudgetExceededError) run.failure("overBoth()")).exceeded())
+                .containsExactly("5 write operations, budget 3", "20,480 bytes written, budget 8,192");
+        assertThat(((IopsBudgetExceededError) run.failure("classBudgetApplies()")).exceeded())
+                .containsExactly("3 write operations, budget 2");
+        assertThat(run.statuses("methodBudgetWins()", "withinClassBudget()", "ownBudgetWins()", "1 blocks"))
+                .containsOnly(TestExecutionResult.Status.SUCCESSFUL);
+        assertThat(((IopsBudgetExceededError) run.failure("4 blocks")).exceeded())
+                .containsExactly("4 write operations, budget 2");
+    }
+
+    @Test
+    void aProcessScopeFailureSaysWhenParallelTestsAreInItsFigures() {
+        String note = "  (scope PROCESS with parallel execution enabled: these figures include the I/O of tests that "
+                + "ran at the same time; use scope THREAD)\n";
+
+        Run parallel = run(ProcessScope.class, Map.of("junit.jupiter.execution.parallel.enabled", "true"));
+        assertThat(parallel.failure("overBudgetInProcessScope()").getMessage())
+                .containsPattern("^I/O budget exceeded \\(@IopsBudget on method overBudgetInProcessScope\\(\\)\\):\n"
+                        + "  \\d+ write operations, budget 3\n" + java.util.regex.Pattern.quote(note) + "\n"
+                        + "iops report: profiler procfs, scope PROCESS, ");
+
+        Run serial = run(ProcessScope.class, Map.of());
+        assertThat(serial.failure("overBudgetInProcessScope()").getMessage()).doesNotContain("parallel");
     }
 
     @Test
@@ -229,10 +265,14 @@ class IopsExtensionTest {
     // ---- running the examples ----
 
     private Run run(Class<?> examples, Map<String, String> parameters) {
+        return run(List.of(examples), parameters, out);
+    }
+
+    private Run run(List<Class<?>> examples, Map<String, String> parameters) {
         return run(examples, parameters, out);
     }
 
-    private static Run run(Class<?> examples, Map<String, String> parameters, Path out) {
+    private static Run run(List<Class<?>> examples, Map<String, String> parameters, Path out) {
         AtomicInteger n = new AtomicInteger();
         OutputDirectoryCreator creator = new OutputDirectoryCreator() {
             @Override
@@ -245,7 +285,8 @@ class IopsExtensionTest {
                 return Files.createDirectories(out.resolve("t" + n.incrementAndGet()));
             }
         };
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(examples))
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(examples.stream().map(c -> selectClass(c)).toArray(DiscoverySelector[]::new))
                 .configurationParameters(parameters).outputDirectoryCreator(creator).execute();
         return new Run(results.allEvents().list());
     }
