@@ -17,6 +17,7 @@ public final class IopsBudgetExceededError extends AssertionError {
 
     /** The report is not serialisable; a deserialised error keeps only its message. */
     private final transient IopsReport report;
+    /** One line per budget exceeded. */
     private final List<String> exceeded;
 
     /**

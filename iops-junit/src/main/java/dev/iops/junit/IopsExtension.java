@@ -168,7 +168,8 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
         List<String> exceeded = new ArrayList<>();
         List<String> unmeasured = new ArrayList<>();
         check(budget.maxReadOps(), Figure.READ_OPS, "read operation", "read operations", report, exceeded, unmeasured);
-        check(budget.maxWriteOps(), Figure.WRITE_OPS, "write operation", "write operations", report, exceeded, unmeasured);
+        check(budget.maxWriteOps(), Figure.WRITE_OPS, "write operation", "write operations", report, exceeded,
+                unmeasured);
         check(budget.maxBytesRead(), Figure.BYTES_READ, "byte read", "bytes read", report, exceeded, unmeasured);
         check(budget.maxBytesWritten(), Figure.BYTES_WRITTEN, "byte written", "bytes written", report, exceeded,
                 unmeasured);

@@ -78,7 +78,8 @@ class IopsExtensionTest {
                 iops report: profiler procfs, scope THREAD, elapsed\s""");
         assertThat(run.failure("overBoth()")).isInstanceOf(IopsBudgetExceededError.class);
         IopsBudgetExceededError error = (IopsBudgetExceededError) run.failure("overBoth()");
-        assertThat(error.exceeded()).containsExactly("5 write operations, budget 3", "20,480 bytes written, budget 8,192");
+        assertThat(error.exceeded())
+                .containsExactly("5 write operations, budget 3", "20,480 bytes written, budget 8,192");
         assertThat(error.report().writeOps()).isEqualTo(5);
         assertThat(error.report().bytesWritten()).isEqualTo(5 * 4096);
         // the table that follows is the report's own text, as published
@@ -220,7 +221,8 @@ class IopsExtensionTest {
         assertThat(run.status("byDefault()")).isEqualTo(TestExecutionResult.Status.ABORTED);
         assertThat(run.failure("byDefault()").getMessage()).startsWith(reason);
         assertThat(run.failure("failsWhenAsked()")).isInstanceOf(NoProfilerException.class)
-                .hasMessageStartingWith("No iops profiler is named 'no-such-profiler' (from profiler(\"no-such-profiler\")).");
+                .hasMessageStartingWith("No iops profiler is named 'no-such-profiler' "
+                        + "(from profiler(\"no-such-profiler\")).");
         assertThat(run.status("skipsWhenAsked()")).isEqualTo(TestExecutionResult.Status.ABORTED);
 
         Run failing = run(NoProfiler.class, Map.of(IopsExtension.NO_PROFILER_PARAMETER, "fail"));
@@ -229,7 +231,8 @@ class IopsExtensionTest {
 
         Run wrong = run(NoProfiler.class, Map.of(IopsExtension.NO_PROFILER_PARAMETER, "maybe"));
         assertThat(wrong.failure("byDefault()")).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("Configuration parameter iops.junit.noProfiler = 'maybe' is not a policy; use skip or fail");
+                .hasMessage("Configuration parameter iops.junit.noProfiler = 'maybe' is not a policy; "
+                        + "use skip or fail");
     }
 
     @Test
@@ -254,7 +257,8 @@ class IopsExtensionTest {
         assertThat(files).hasSize(1);
         assertThat(files.get(0).getPath().getFileName().toString()).isEqualTo("iops-report.json");
         assertThat(files.get(0).getMediaType()).hasValue("application/json");
-        assertThat(Files.readString(files.get(0).getPath())).contains("\"writeOps\":5,").contains("\"bytesWritten\":20480,");
+        assertThat(Files.readString(files.get(0).getPath()))
+                .contains("\"writeOps\":5,").contains("\"bytesWritten\":20480,");
         assertThat(run.files("withinBudget()")).hasSize(1);
 
         Run noFiles = run(MethodBudgets.class, Map.of(IopsExtension.FILES_PARAMETER, "false"));
