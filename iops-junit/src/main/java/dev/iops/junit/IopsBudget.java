@@ -28,8 +28,9 @@ import java.lang.annotation.Target;
  * On a method it applies to that method; on a class to every test of the class, of its subclasses
  * ({@link Inherited}) and of its {@code @Nested} classes. The nearest annotation wins, whole (attributes are not
  * merged): the method's, then its class's, then the enclosing classes' outwards. Each invocation of a
- * {@code @RepeatedTest} or {@code @ParameterizedTest} is measured and judged on its own. {@code @BeforeEach},
- * {@code @AfterEach}, class-level lifecycle methods, {@code @TestFactory} methods and dynamic tests are not measured.
+ * {@code @RepeatedTest} or {@code @ParameterizedTest}, and every dynamic test of a {@code @TestFactory}, is measured
+ * and judged on its own (the factory method itself, which only creates the tests, is not). {@code @BeforeEach},
+ * {@code @AfterEach} and class-level lifecycle methods are not measured.
  *
  * <h2>What is measured</h2>
  * Exactly the invocation of the test method, on the thread that runs it (also when

@@ -10,6 +10,7 @@ import dev.iops.Scope;
 import dev.iops.Units;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -36,8 +37,9 @@ import java.util.Optional;
  * <h2>Budgets</h2>
  * {@link IopsBudget} registers this extension by itself. The session starts in
  * {@link #interceptTestMethod interceptTestMethod} (and {@code interceptTestTemplateMethod} for every
- * {@code @RepeatedTest} and {@code @ParameterizedTest} invocation), on the thread that invokes the method, immediately
- * before the method, and stops immediately after it: {@code @BeforeEach}/{@code @AfterEach} are outside. JUnit's
+ * {@code @RepeatedTest} and {@code @ParameterizedTest} invocation, and {@code interceptDynamicTest} for every
+ * dynamic test of a {@code @TestFactory}), on the thread that invokes the method, immediately before the method, and
+ * stops immediately after it: {@code @BeforeEach}/{@code @AfterEach} are outside. JUnit's
  * {@code @Timeout(threadMode = SEPARATE_THREAD)} runs the method, together with the interceptors registered after
  * it (this one), on its own thread; the session therefore starts on that thread, and {@link Scope#THREAD} counts
  * the right one.
@@ -105,6 +107,19 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
                                             ReflectiveInvocationContext<Method> invocationContext,
                                             ExtensionContext extensionContext) throws Throwable {
         measure(invocation, extensionContext);
+    }
+
+    /** Every dynamic test of a {@code @TestFactory} is measured and judged on its own, with the factory's budget. */
+    @Override
+    public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
+                                     ExtensionContext extensionContext) throws Throwable {
+        // no IopsSession parameters here: a dynamic test has none (the store would show the factory method's)
+        Optional<Found> found = budget(extensionContext);
+        if (found.isEmpty()) {
+            invocation.proceed();
+            return;
+        }
+        judge(invocation, extensionContext, found.get());
     }
 
     private void measure(Invocation<Void> invocation, ExtensionContext context) throws Throwable {

@@ -197,7 +197,7 @@ class IopsExtensionTest {
     }
 
     @Test
-    void judgesEveryRepetitionAndEveryParameterSetOnItsOwn() {
+    void judgesEveryRepetitionParameterSetAndDynamicTestOnItsOwn() {
         Run run = run(Templates.class, Map.of());
 
         assertThat(run.statuses("repetition 1 of 3", "repetition 2 of 3", "repetition 3 of 3")).containsExactly(
@@ -209,6 +209,11 @@ class IopsExtensionTest {
                 TestExecutionResult.Status.SUCCESSFUL, TestExecutionResult.Status.FAILED);
         assertThat(run.failure("4 blocks").getMessage()).startsWith(
                 "I/O budget exceeded (@IopsBudget on method parameterized()):\n  4 write operations, budget 2\n\n");
+        assertThat(run.statuses("1 dynamic blocks", "3 dynamic blocks")).containsExactly(
+                TestExecutionResult.Status.SUCCESSFUL, TestExecutionResult.Status.FAILED);
+        assertThat(run.failure("3 dynamic blocks").getMessage()).startsWith(
+                "I/O budget exceeded (@IopsBudget on method dynamic()):\n  3 write operations, budget 2\n\n");
+        assertThat(run.status("dynamic()")).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
     }
 
     @Test

@@ -1,10 +1,14 @@
 package dev.iops.junit.examples;
 
 import dev.iops.junit.IopsBudget;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.stream.Stream;
 
 public class Templates {
     static {
@@ -15,6 +19,12 @@ public class Templates {
     @IopsBudget(maxWriteOps = 2, profiler = "procfs")
     void repeated(RepetitionInfo info) {
         Blocks.write(info.getCurrentRepetition());
+    }
+
+    @TestFactory
+    @IopsBudget(maxWriteOps = 2, profiler = "procfs")
+    Stream<DynamicTest> dynamic() {
+        return Stream.of(1, 3).map(n -> DynamicTest.dynamicTest(n + " dynamic blocks", () -> Blocks.write(n)));
     }
 
     @ParameterizedTest(name = "{0} blocks")
