@@ -1,10 +1,12 @@
 package dev.iops.junit;
 
+import dev.iops.IncompleteReportException;
 import dev.iops.NoProfilerException;
 import dev.iops.junit.examples.ClassBudget;
 import dev.iops.junit.examples.MethodBudgets;
 import dev.iops.junit.examples.NoProfiler;
 import dev.iops.junit.examples.ProcessScope;
+import dev.iops.junit.examples.ProfilerDies;
 import dev.iops.junit.examples.SeparateThread;
 import dev.iops.junit.examples.SessionParameter;
 import dev.iops.junit.examples.Templates;
@@ -158,6 +160,18 @@ class IopsExtensionTest {
 
         Run serial = run(ProcessScope.class, Map.of());
         assertThat(serial.failure("overBudgetInProcessScope()").getMessage()).doesNotContain("parallel");
+    }
+
+    @Test
+    void aProfilerDyingDuringTheTestFailsItAndPublishesThePartialReport() {
+        Run run = run(ProfilerDies.class, Map.of());
+
+        assertThat(run.failure("profilerDiesDuringTheTest()")).isInstanceOf(IncompleteReportException.class)
+                .hasMessage("Profiler 'dies-test' failed during the measured block: the test tracer exited with "
+                        + "status 9 during the block. The partial report is attached "
+                        + "(IncompleteReportException.partialReport()).");
+        assertThat(run.entry("profilerDiesDuringTheTest()", "iops"))
+                .contains("PARTIAL: dies-test failed during the block");
     }
 
     @Test
