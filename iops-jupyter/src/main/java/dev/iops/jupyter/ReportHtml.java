@@ -31,7 +31,7 @@ final class ReportHtml {
     /**
      * The report as HTML: a caption with the profiler, scope and elapsed time; one row each for reads, writes
      * and both (operations, bytes, IOPS, throughput; {@code n/a} where the profiler could not count); the busiest
-     * paths when the profiler saw them; the notes.
+     * paths when the profiler saw them; the notes; the whole text report, folded.
      */
     static String of(IopsReport r) {
         StringBuilder b = new StringBuilder(2048);
@@ -54,6 +54,9 @@ final class ReportHtml {
             }
             b.append("</ul>");
         }
+        // The front end shows this HTML instead of the text/plain table: keep every section of it one click away.
+        b.append("<details><summary style=\"font-size:85%\">full report (sizes, targets, latency)</summary>")
+                .append("<pre style=\"font-size:85%\">").append(esc(r.toText())).append("</pre></details>");
         return b.append("</div>").toString();
     }
 

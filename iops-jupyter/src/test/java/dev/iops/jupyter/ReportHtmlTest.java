@@ -45,4 +45,12 @@ class ReportHtmlTest {
         assertThat(html).contains("<li>&lt;script&gt;a &amp; &quot;b&quot;&lt;/script&gt;</li>")
                 .doesNotContain("<script>");
     }
+
+    @Test
+    void foldsTheWholeTextReportUnderTheTable() {
+        IopsReport r = report(EnumSet.allOf(Figure.class), List.of("a < b"));
+        String html = ReportHtml.of(r);
+        assertThat(html).contains("<pre style=\"font-size:85%\">" + ReportHtml.esc(r.toText()) + "</pre></details>");
+        assertThat(r.toText()).contains("a < b"); // so the escaping above is exercised
+    }
 }
