@@ -95,6 +95,16 @@ class IopsMagicKernelTest {
     }
 
     @Test
+    void leavesNoKernelOrClientProcessBehind() {
+        // run() has returned: python and the kernel JVM must be gone, also an orphaned kernel re-parented to init
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(TestKernel.class.getName()))
+                        .orElse(false))
+                .map(ProcessHandle::pid).toList()).isEmpty();
+    }
+
+    @Test
     void threadScopeCountsExactlyTheCellsWritesAndShowsItsValue() throws Exception {
         Cell c = cells.get(THREAD_EXACT);
         assertThat(c.ok()).as("%s", c).isTrue();
