@@ -1,6 +1,7 @@
 package dev.iops.jupyter;
 
 import dev.iops.IncompleteReportException;
+import dev.iops.IopsException;
 import dev.iops.Iops;
 import dev.iops.IopsReport;
 import dev.iops.IopsSession;
@@ -8,8 +9,10 @@ import dev.iops.Scope;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,7 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       runs the code, whatever the kernel version. On a6 the compiler ran on the magic's thread and is not
  *       counted; when the window's thread is the magic's own (a7+), it is, and the report says so.</li>
  * </ul>
- * Thread-safe: each call has its own session; open windows are keyed by a random token.
+ * On kernels with JJava a7+'s telemetry hook ({@link Telemetry}) neither is needed: each snippet's invocation gets
+ * its own session, in the scope asked, and JShell's compilation stays out of the figures in both scopes.
+ *
+ * <p>Thread-safe: each call has its own session; open windows are keyed by a random token.
  */
 final class IopsMagic {
     /** Name of the internal line magic the window snippets call (not meant to be typed). */
@@ -43,6 +49,14 @@ final class IopsMagic {
     static final String THREAD_COMPILE_NOTE = "--thread counted only the thread that ran the cell's code; this "
             + "kernel compiles on that same thread, so JShell's class-file reads while compiling the cell are "
             + "counted too; I/O handed to other threads is not counted";
+
+    static final String TELEMETRY_PROCESS_NOTE = "measured only while the cell's statements ran (JJava telemetry): "
+            + "JShell's compilation of the cell is not counted; scope PROCESS counts every thread of the kernel JVM "
+            + "meanwhile, e.g. the kernel's Jupyter messages for printed output";
+    static final String TELEMETRY_THREAD_NOTE = "measured only while the cell's statements ran (JJava telemetry), on "
+            + "the thread that ran them: JShell's compilation is not counted, nor I/O handed to other threads";
+    static final String NOTHING_INVOKED_NOTE = "the cell ran no statement (only declarations), so it did no I/O "
+            + "of its own";
 
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
@@ -69,7 +83,9 @@ final class IopsMagic {
         if (o.histogram()) {
             builder.histogram();
         }
-        Outcome out = o.thread() ? onEvaluatingThread(kernel, builder, code) : inProcess(kernel, builder, code);
+        Optional<Telemetry> telemetry = Telemetry.of(kernel);
+        Outcome out = telemetry.isPresent() ? perInvocation(kernel, telemetry.get(), builder, o.thread(), code)
+                : o.thread() ? onEvaluatingThread(kernel, builder, code) : inProcess(kernel, builder, code);
         if (out.report != null) {
             ReportDisplay.show(kernel, out.report, o.histogram(), o.json());
         }
@@ -100,6 +116,57 @@ final class IopsMagic {
         if (out.report != null) {
             out.report = out.report.withNote(PROCESS_NOTE);
         }
+        return out;
+    }
+
+    /**
+     * JJava a7+: one session per invocation of a snippet, through the kernel's telemetry hook, so that JShell's
+     * compilation between invocations is not measured; the reports are added up.
+     */
+    private static Outcome perInvocation(BaseKernel kernel, Telemetry telemetry, Iops.Builder builder, boolean thread,
+                                         String code) {
+        Outcome out = new Outcome();
+        // Pre-flight: a profiler that cannot start fails here, before any of the code runs; its empty window is
+        // also the report of a cell that invoked nothing (declarations only).
+        IopsReport empty = builder.start().stop();
+        List<IopsReport> parts = new ArrayList<>();
+        List<String> unmeasured = new ArrayList<>();
+        int[] invocations = {0};
+        try {
+            out.value = telemetry.around(() -> {
+                invocations[0]++;
+                try {
+                    return builder.start();
+                } catch (RuntimeException e) {
+                    unmeasured.add("statement " + invocations[0] + " (" + e.getMessage() + ")");
+                    return null;
+                }
+            }, (IopsSession s) -> {
+                if (s != null) {
+                    Outcome one = new Outcome();
+                    one.stop(s);
+                    if (one.report != null) {
+                        parts.add(one.report);
+                    }
+                    if (one.stopFailure != null && out.stopFailure == null) {
+                        out.stopFailure = one.stopFailure;
+                    }
+                }
+            }, () -> kernel.evalRaw(code));
+        } catch (RuntimeException | Error e) {
+            out.failure = e;
+        }
+        IopsReport r = parts.isEmpty() ? empty.withNote(NOTHING_INVOKED_NOTE) : ReportSum.of(parts);
+        r = r.withNote(thread ? TELEMETRY_THREAD_NOTE : TELEMETRY_PROCESS_NOTE);
+        if (!unmeasured.isEmpty()) {
+            String what = "UNDERCOUNT: the profiler did not start for " + String.join(", ", unmeasured)
+                    + "; those statements ran unmeasured";
+            r = r.withNote(what);
+            if (out.stopFailure == null) {
+                out.stopFailure = new IopsException(what + ". The report above counts the others.");
+            }
+        }
+        out.report = r;
         return out;
     }
 

@@ -1,7 +1,6 @@
 package dev.iops.jupyter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iops.jupyter.JupyterClientRun.Cell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -32,9 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class IopsMagicKernelTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BLOCKS = 1000;
-    private static final int BLOCK = 4096;
+    static final int BLOCKS = 1000;
+    static final int BLOCK = 4096;
+    /** The first cell of every kernel test: {@code writeBlocks(file, n)} writes n blocks of BLOCK bytes; a value. */
+    static final String WRITE_BLOCKS = "void writeBlocks(String file, int n) throws java.io.IOException {\n"
+            + "    try (var o = new java.io.FileOutputStream(file)) {\n"
+            + "        byte[] b = new byte[" + BLOCK + "];\n"
+            + "        for (int i = 0; i < n; i++) o.write(b);\n"
+            + "    }\n"
+            + "}\n"
+            + "String done = \"done-\" + 42;\n";
 
     private static Path work;
     private static String perOpProfiler;
@@ -58,14 +64,7 @@ class IopsMagicKernelTest {
         // strace is exact and sees paths; without it jfr is exact for FileOutputStream writes and sees paths too
         perOpProfiler = onPath("strace") ? "strace" : "jfr";
         List<String> code = new ArrayList<>();
-        code.add("void writeBlocks(String file, int n) throws java.io.IOException {\n"
-                + "    try (var o = new java.io.FileOutputStream(file)) {\n"
-                + "        byte[] b = new byte[" + BLOCK + "];\n"
-                + "        for (int i = 0; i < n; i++) o.write(b);\n"
-                + "    }\n"
-                + "}\n"
-                + "String done = \"done-\" + 42;\n"
-                + "String lineFile = \"" + file("line") + "\";");
+        code.add(WRITE_BLOCKS + "String lineFile = \"" + file("line") + "\";");
         code.add("%%iops --thread --profiler procfs --json\n"
                 + "writeBlocks(\"" + file("thread") + "\", " + BLOCKS + ");\n"
                 + "done");
@@ -108,7 +107,7 @@ class IopsMagicKernelTest {
     void threadScopeCountsExactlyTheCellsWritesAndShowsItsValue() throws Exception {
         Cell c = cells.get(THREAD_EXACT);
         assertThat(c.ok()).as("%s", c).isTrue();
-        JsonNode report = jsonReport(c);
+        JsonNode report = c.jsonReport();
         assertThat(report.path("profiler").asText()).isEqualTo("procfs");
         assertThat(report.path("scope").asText()).isEqualTo("THREAD");
         assertThat(report.path("writeOps").asLong()).isEqualTo(BLOCKS);
@@ -138,7 +137,7 @@ class IopsMagicKernelTest {
         Cell c = cells.get(HISTOGRAM);
         assertThat(c.ok()).as("%s", c).isTrue();
         assertThat(c.stdout()).isEqualTo("body ran\n");
-        JsonNode report = jsonReport(c);
+        JsonNode report = c.jsonReport();
         assertThat(report.path("profiler").asText()).isEqualTo(perOpProfiler);
         JsonNode path = pathRow(report, file("histogram")).path("totals");
         assertThat(path.path("writeOps").asLong()).isEqualTo(BLOCKS);
@@ -173,7 +172,7 @@ class IopsMagicKernelTest {
         assertThat(c.reply().path("evalue").asText()).contains("boom after 10 writes");
         assertThat(c.types()).containsSubsequence("display_data", "error");
         assertThat(c.types().get(c.types().size() - 1)).isEqualTo("error");
-        JsonNode report = jsonReport(c);
+        JsonNode report = c.jsonReport();
         assertThat(report.path("writeOps").asLong()).isEqualTo(10);
         assertThat(report.path("bytesWritten").asLong()).isEqualTo(10L * BLOCK);
     }
@@ -182,7 +181,7 @@ class IopsMagicKernelTest {
     void lineMagicMeasuresOneStatement() throws Exception {
         Cell c = cells.get(LINE);
         assertThat(c.ok()).as("%s", c).isTrue();
-        JsonNode report = jsonReport(c);
+        JsonNode report = c.jsonReport();
         assertThat(report.path("writeOps").asLong()).isEqualTo(3);
         assertThat(report.path("bytesWritten").asLong()).isEqualTo(3L * BLOCK);
     }
@@ -199,7 +198,7 @@ class IopsMagicKernelTest {
     void defaultMeasuresTheWholeKernelWithTheBestUsableProfilerAndSaysWhich() throws Exception {
         Cell c = cells.get(DEFAULT);
         assertThat(c.ok()).as("%s", c).isTrue();
-        JsonNode report = jsonReport(c);
+        JsonNode report = c.jsonReport();
         String profiler = report.path("profiler").asText();
         assertThat(profiler).isIn("strace", "procfs", "jfr");
         assertThat(report.path("scope").asText()).isEqualTo("PROCESS");
@@ -208,16 +207,6 @@ class IopsMagicKernelTest {
         assertThat(report.path("bytesWritten").asLong()).isGreaterThanOrEqualTo((long) BLOCKS * BLOCK);
         assertThat(report.path("notes").toString()).contains("scope PROCESS counts every thread of the kernel JVM");
         assertThat(c.displays().get(0).path("text/html").asText()).contains("iops: measured by " + profiler);
-    }
-
-    private static JsonNode jsonReport(Cell c) throws Exception {
-        for (JsonNode d : c.displays()) {
-            String t = d.path("text/plain").asText();
-            if (t.startsWith("{") && t.contains("\"schema\"")) {
-                return JSON.readTree(t);
-            }
-        }
-        throw new AssertionError("no JSON report among the outputs: " + c.outputs());
     }
 
     private static JsonNode pathRow(JsonNode report, String path) {
@@ -243,7 +232,7 @@ class IopsMagicKernelTest {
         return work.resolve(name + ".bin").toString();
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
                 return true;

@@ -85,6 +85,17 @@ final class JupyterClientRun {
             return b.toString();
         }
 
+        /** The report that {@code --json} displayed, parsed. */
+        JsonNode jsonReport() throws IOException {
+            for (JsonNode d : displays()) {
+                String t = d.path("text/plain").asText();
+                if (t.startsWith("{") && t.contains("\"schema\"")) {
+                    return JSON.readTree(t);
+                }
+            }
+            throw new AssertionError("no JSON report among the outputs: " + outputs);
+        }
+
         /** Output types in order, e.g. [stream, display_data, error]. */
         List<String> types() {
             return outputs.stream().map(o -> o.path("type").asText()).toList();

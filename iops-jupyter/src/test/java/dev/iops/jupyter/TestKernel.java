@@ -23,6 +23,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.telemetry.TelemetryCollector;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -45,14 +46,19 @@ import java.util.stream.Collectors;
  * A minimal Jupyter kernel for the end-to-end tests: {@link BaseKernel} from jjava-jupyter 1.0-a6, JJava's magic
  * syntax ({@link MagicParser} with JJava's patterns), and JShell executing snippets in this JVM. Like JJava 1.0-a6,
  * every snippet runs on a pooled executor thread, so code that a magic evaluates runs on another thread than the
- * magic: the situation {@code %%iops} must measure. Started by {@code jupyter_client} from a kernelspec the test
+ * magic: the situation {@code %%iops} must measure. With {@code -Diops.test.jjava=a7} it behaves as JJava 1.0-a7
+ * instead: nested snippets run on the caller's thread and {@link A7#getEvaluator()} offers a7's telemetry hook.
+ * Started by {@code jupyter_client} from a kernelspec the test
  * writes; exits when the client shuts it down or when its parent process (python) is gone.
  */
-public final class TestKernel extends BaseKernel {
-    private final JShell shell;
-    private final PooledExecution execution;
+public class TestKernel extends BaseKernel {
+    /** {@code -Diops.test.jjava=a7}: behave as JJava 1.0-a7 (nested snippets on the caller's thread, telemetry hook). */
+    static final String VERSION_PROPERTY = "iops.test.jjava";
 
-    private TestKernel(PooledExecution execution) {
+    private final JShell shell;
+    final PooledExecution execution;
+
+    TestKernel(PooledExecution execution) {
         super("iops-test-kernel", "1", new LanguageInfo.Builder("Java").version(Runtime.version().toString())
                         .mimetype("text/x-java-source").fileExtension(".jshell").build(),
                 List.of(), null, new JupyterIO(StandardCharsets.UTF_8), new CommManager(), new Renderer(),
@@ -135,7 +141,8 @@ public final class TestKernel extends BaseKernel {
         exitWithParent();
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         JupyterConnection connection = new JupyterConnection(props);
-        TestKernel kernel = new TestKernel(new PooledExecution());
+        boolean a7 = "a7".equals(System.getProperty(VERSION_PROPERTY));
+        TestKernel kernel = a7 ? new A7(new PooledExecution(true)) : new TestKernel(new PooledExecution(false));
         kernel.onStartup();
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
@@ -153,7 +160,11 @@ public final class TestKernel extends BaseKernel {
 
     /** JShell's execution engine: snippets run on pooled daemon threads, values kept as objects. */
     static final class PooledExecution implements ExecutionControlProvider {
-        final PooledControl control = new PooledControl();
+        final PooledControl control;
+
+        PooledExecution(boolean a7) {
+            control = new PooledControl(a7);
+        }
 
         @Override
         public String name() {
@@ -168,29 +179,50 @@ public final class TestKernel extends BaseKernel {
 
     static final class PooledControl extends DirectExecutionControl {
         private static final Object NULL = new Object();
+        private static final String THREAD_PREFIX = "test-kernel-executor-";
+        private final boolean a7;
+        private final ThreadLocal<TelemetryCollector<Object>> collector = new ThreadLocal<>();
         private final AtomicInteger threads = new AtomicInteger();
         private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "test-kernel-executor-" + threads.getAndIncrement());
+            Thread t = new Thread(r, THREAD_PREFIX + threads.getAndIncrement());
             t.setDaemon(true);
             return t;
         });
         private final Map<String, Object> results = new ConcurrentHashMap<>();
 
+        PooledControl(boolean a7) {
+            this.a7 = a7;
+        }
+
         @Override
         protected String invoke(Method doitMethod) throws Exception {
-            Future<Object> f = pool.submit(() -> doitMethod.invoke(null));
+            TelemetryCollector<Object> tc = a7 ? collector.get() : null;
+            Object state = tc != null ? tc.measurementStart() : null;
             Object value;
             try {
-                value = f.get();
+                value = a7 && Thread.currentThread().getName().startsWith(THREAD_PREFIX)
+                        ? doitMethod.invoke(null) // a7: a nested snippet runs on its caller's thread
+                        : onPool(doitMethod);
+            } finally {
+                if (tc != null) {
+                    tc.measurementEnd(state);
+                }
+            }
+            String key = UUID.randomUUID().toString();
+            results.put(key, value == null ? NULL : value);
+            return key;
+        }
+
+        private Object onPool(Method doitMethod) throws Exception {
+            Future<Object> f = pool.submit(() -> doitMethod.invoke(null));
+            try {
+                return f.get();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof InvocationTargetException ite) {
                     throw ite; // DirectExecutionControl turns its cause into the user's exception
                 }
                 throw e;
             }
-            String key = UUID.randomUUID().toString();
-            results.put(key, value == null ? NULL : value);
-            return key;
         }
 
         Object take(String key) {
@@ -201,6 +233,44 @@ public final class TestKernel extends BaseKernel {
         @Override
         public void stop() {
             pool.shutdownNow();
+        }
+    }
+
+    /** The kernel as JJava 1.0-a7 has it: {@code getEvaluator()} with the telemetry hook {@code %time} uses. */
+    public static final class A7 extends TestKernel {
+        private final Evaluator evaluator = new Evaluator(this);
+
+        A7(PooledExecution execution) {
+            super(execution);
+        }
+
+        /** @return the evaluator, as a7's JavaKernel.getEvaluator() */
+        public Evaluator getEvaluator() {
+            return evaluator;
+        }
+    }
+
+    /** a7's CodeEvaluator telemetry methods: a collector for the calling thread's invocations. */
+    public static final class Evaluator {
+        private final TestKernel kernel;
+
+        Evaluator(TestKernel kernel) {
+            this.kernel = kernel;
+        }
+
+        /** @param c measures each invocation on this thread until {@link #stopThreadTelemetryCollection()} */
+        @SuppressWarnings("unchecked")
+        public void startThreadTelemetryCollection(TelemetryCollector<?> c) {
+            kernel.execution.control.collector.set((TelemetryCollector<Object>) c);
+        }
+
+        /** Stops and removes this thread's collector. */
+        public void stopThreadTelemetryCollection() {
+            TelemetryCollector<Object> c = kernel.execution.control.collector.get();
+            if (c != null) {
+                c.stop();
+                kernel.execution.control.collector.remove();
+            }
         }
     }
 }
