@@ -19,7 +19,9 @@ import java.util.List;
  * <p>Options: {@code --histogram} (size charts, needs a per-operation profiler), {@code --profiler NAME},
  * {@code --thread} (only the thread that runs the code), {@code --json}, {@code --help}; anything else is refused
  * with the usage. The report (text and HTML table, charts) is displayed under the cell, then the cell's value;
- * a cell that throws shows the report of what ran, then the error as the kernel shows errors.
+ * a cell that throws shows the report of what ran, then the error as the kernel shows errors. On JJava a7+ kernels
+ * each statement's invocation is measured through the kernel's telemetry hook, so JShell's compilation is not
+ * counted; on 1.0-a6 the report's notes say what the measurement could not keep out.
  *
  * <p>Thread-safety: {@link #install} may be called for several kernels; each gets its own magics.
  */
