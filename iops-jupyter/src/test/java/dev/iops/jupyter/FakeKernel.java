@@ -1,16 +1,7 @@
 package dev.iops.jupyter;
 
-import org.dflib.jjava.jupyter.kernel.BaseKernel;
-import org.dflib.jjava.jupyter.kernel.JupyterIO;
-import org.dflib.jjava.jupyter.kernel.LanguageInfo;
-import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
-import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
-import org.dflib.jjava.jupyter.kernel.display.Renderer;
-import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
-import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,16 +20,14 @@ import java.util.concurrent.TimeUnit;
  * {@link #evalRaw} runs on the next executor of a queue (or the default one), so tests choose which thread runs
  * what, as JJava 1.0-a6 (another thread) or a7+ (the magic's own thread) would. Displays are collected.
  */
-final class FakeKernel extends BaseKernel {
+final class FakeKernel extends StubKernel {
     final List<DisplayData> shown = new ArrayList<>();
     final Map<String, Callable<Object>> code = new HashMap<>();
     final Deque<Executor> next = new ArrayDeque<>();
     private final Executor byDefault;
 
     FakeKernel(Executor byDefault) {
-        super("fake", "1", new LanguageInfo.Builder("Java").build(), List.of(), null,
-                new JupyterIO(StandardCharsets.UTF_8), new CommManager(), new Renderer(), null, new MagicsRegistry(),
-                false, new StringStyler.Builder().build());
+        super("fake", null, false);
         this.byDefault = byDefault;
         new IopsExtension().install(this);
     }
@@ -87,20 +76,5 @@ final class FakeKernel extends BaseKernel {
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
-    }
-
-    @Override
-    public DisplayData inspect(String code, int at, boolean extraDetail) {
-        return null;
-    }
-
-    @Override
-    public ReplacementOptions complete(String code, int at) {
-        return null;
-    }
-
-    @Override
-    public String isComplete(String code) {
-        return IS_COMPLETE_MAYBE;
     }
 }

@@ -2,11 +2,11 @@ package dev.iops.jupyter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.iops.jupyter.JupyterClientRun.Cell;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class IopsMagicA7KernelTest {
-    private static Path work;
+    @TempDir
+    static Path work;
     private static List<Cell> cells;
 
     @BeforeAll
@@ -34,7 +35,6 @@ class IopsMagicA7KernelTest {
     static void runCells() throws Exception {
         Optional<String> why = JupyterClientRun.unavailable();
         Assumptions.assumeTrue(why.isEmpty(), () -> "skipped: " + why.orElseThrow());
-        work = Files.createTempDirectory("iops-jupyter-a7-cells-");
         String perOp = IopsMagicKernelTest.onPath("strace") ? "strace" : "jfr";
         cells = JupyterClientRun.run(List.of(
                 IopsMagicKernelTest.WRITE_BLOCKS,
@@ -50,13 +50,6 @@ class IopsMagicA7KernelTest {
                         + "void nothing() { }"),
                 Duration.ofMinutes(4), List.of("-Djava.awt.headless=true", "-D" + TestKernel.VERSION_PROPERTY + "=a7"));
         assertThat(cells.get(0).ok()).as("setup cell: %s", cells.get(0)).isTrue();
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        if (work != null) {
-            JupyterClientRun.deleteTree(work);
-        }
     }
 
     @Test

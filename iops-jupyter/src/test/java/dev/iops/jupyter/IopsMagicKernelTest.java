@@ -2,11 +2,11 @@ package dev.iops.jupyter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.iops.jupyter.JupyterClientRun.Cell;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -42,7 +42,8 @@ class IopsMagicKernelTest {
             + "}\n"
             + "String done = \"done-\" + 42;\n";
 
-    private static Path work;
+    @TempDir
+    static Path work;
     private static String perOpProfiler;
     private static List<Cell> cells;
 
@@ -60,7 +61,6 @@ class IopsMagicKernelTest {
     static void runCells() throws Exception {
         Optional<String> why = JupyterClientRun.unavailable();
         Assumptions.assumeTrue(why.isEmpty(), () -> "skipped: " + why.orElseThrow());
-        work = Files.createTempDirectory("iops-jupyter-cells-");
         // strace is exact and sees paths; without it jfr is exact for FileOutputStream writes and sees paths too
         perOpProfiler = onPath("strace") ? "strace" : "jfr";
         List<String> code = new ArrayList<>();
@@ -84,13 +84,6 @@ class IopsMagicKernelTest {
         cells = JupyterClientRun.run(code, Duration.ofMinutes(4), List.of("-Djava.awt.headless=true"));
         assertThat(cells).hasSize(code.size());
         assertThat(cells.get(0).ok()).as("setup cell: %s", cells.get(0)).isTrue();
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        if (work != null) {
-            JupyterClientRun.deleteTree(work);
-        }
     }
 
     @Test

@@ -12,22 +12,13 @@ import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
-import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-import org.dflib.jjava.jupyter.kernel.LanguageInfo;
-import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
-import org.dflib.jjava.jupyter.kernel.comm.CommManager;
-import org.dflib.jjava.jupyter.kernel.display.DisplayData;
-import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
-import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
-import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.telemetry.TelemetryCollector;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +42,7 @@ import java.util.stream.Collectors;
  * Started by {@code jupyter_client} from a kernelspec the test
  * writes; exits when the client shuts it down or when its parent process (python) is gone.
  */
-public class TestKernel extends BaseKernel {
+public class TestKernel extends StubKernel {
     /** {@code -Diops.test.jjava=a7}: behave as JJava 1.0-a7 (nested snippets on the caller's thread, telemetry hook). */
     static final String VERSION_PROPERTY = "iops.test.jjava";
 
@@ -59,11 +50,7 @@ public class TestKernel extends BaseKernel {
     final PooledExecution execution;
 
     TestKernel(PooledExecution execution) {
-        super("iops-test-kernel", "1", new LanguageInfo.Builder("Java").version(Runtime.version().toString())
-                        .mimetype("text/x-java-source").fileExtension(".jshell").build(),
-                List.of(), null, new JupyterIO(StandardCharsets.UTF_8), new CommManager(), new Renderer(),
-                new MagicParser("(?<=(?:^|=))\\s*%", "%%", new MagicTranspiler()), new MagicsRegistry(), true,
-                new StringStyler.Builder().build());
+        super("iops-test-kernel", new MagicParser("(?<=(?:^|=))\\s*%", "%%", new MagicTranspiler()), true);
         this.execution = execution;
         this.shell = JShell.builder().executionEngine(execution, Map.of()).build();
         String cp = System.getProperty("java.class.path");
@@ -119,21 +106,6 @@ public class TestKernel extends BaseKernel {
             }
         }
         return result;
-    }
-
-    @Override
-    public DisplayData inspect(String code, int at, boolean extraDetail) {
-        return null;
-    }
-
-    @Override
-    public ReplacementOptions complete(String code, int at) {
-        return null;
-    }
-
-    @Override
-    public String isComplete(String code) {
-        return IS_COMPLETE_MAYBE;
     }
 
     /** Runs the kernel on the connection file {@code args[0]} until shutdown. */
