@@ -8,14 +8,15 @@ import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
+import dev.iops.spi.SelfIo;
+import dev.iops.tracer.SharedTracer;
+import dev.iops.tracer.TraceFile;
+import dev.iops.tracer.TraceFileReader;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -81,6 +82,12 @@ public final class StraceProfiler implements Profiler {
     public static final String LINGER_PROPERTY = "iops.strace.linger";
     /** System property: milliseconds to wait for attach and for the end of a window (default 10000). */
     public static final String TIMEOUT_PROPERTY = "iops.strace.timeout";
+
+    /** An idle tracer whose trace passed this size detaches rather than linger, so its file starts over. */
+    private static final long ROTATE_BYTES_IDLE = 64L * 1024 * 1024;
+    /** The bound of a trace while sessions are open (a session never closed); see the class comment. */
+    private static final long ROTATE_BYTES_OPEN = 1024L * 1024 * 1024;
+    private static final Duration WATCH = Duration.ofMillis(200);
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
@@ -149,16 +156,26 @@ public final class StraceProfiler implements Profiler {
         }
         boolean pinThread = pinMode.equals("thread");
         boolean pin = pinThread || pinMode.equals("true");
-        StraceTracer tracer = StraceTracer.acquire(new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null,
-                pin, pinThread, linger, timeout));
-        StraceRecording recording = new StraceRecording(tracer, request.scope(), linger, timeout);
+        StraceTracer.Settings settings = new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null, pin,
+                pinThread, linger, timeout);
+        SharedTracer.Policy policy = new SharedTracer.Policy(linger, ROTATE_BYTES_OPEN, ROTATE_BYTES_IDLE, WATCH);
+        StraceRecording recording = new StraceRecording(request.scope(), timeout);
+        // never interruptible: a session started on a thread whose flag is set works, and keeps the flag
+        boolean interrupted = Thread.interrupted();
         try {
-            recording.begin(); // last: opens the window
+            recording.begin(settings, policy); // attaches if needed; last: opens the window
             return recording;
+        } catch (ProfilerStartException e) {
+            recording.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             recording.close();
             throw new ProfilerStartException("strace's trace file could not be read at the start of the block: "
-                    + e.getMessage() + ". Check the temp directory, or use -Diops.profiler=procfs.", e);
+                    + e + ". Check the temp directory, or use -Diops.profiler=procfs.", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -176,8 +193,8 @@ public final class StraceProfiler implements Profiler {
     public static long parseTrace(Path traceFile, OpSink sink) throws IOException {
         TraceWindow window = new TraceWindow(null, null, false, Set.of(), sink);
         long[] lines = {0};
-        try (FileChannel channel = FileChannel.open(traceFile, StandardOpenOption.READ)) {
-            TraceFileReader reader = new TraceFileReader(channel, 0);
+        try (TraceFile file = TraceFile.open(traceFile)) {
+            TraceFileReader reader = new TraceFileReader(file, 0);
             while (reader.readAvailable((b, from, to) -> {
                 lines[0]++;
                 window.accept(b, from, to);
@@ -228,16 +245,35 @@ public final class StraceProfiler implements Profiler {
         return null;
     }
 
-    /** @return the TracerPid of this process, 0 if untraced, -1 if unknown */
+    /**
+     * @return the TracerPid of this process, 0 if untraced, -1 if unknown. Read without interruption, booked as
+     *         own I/O, on the pid's own path (as strace's {@code -y} and JFR name it) marked own during the read
+     */
     static long tracerPid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("TracerPid:")) {
+        Path status = Path.of("/proc/" + ProcessHandle.current().pid() + "/status");
+        String text;
+        try (SelfIo.Registration own = SelfIo.ownPath(status)) {
+            text = TraceFile.readHead(status, 16 * 1024);
+        }
+        return parseTracerPid(text);
+    }
+
+    /**
+     * @param status the text of {@code /proc/PID/status}, or {@code null}
+     * @return its TracerPid, or -1 if absent or unreadable
+     */
+    static long parseTracerPid(String status) {
+        if (status == null) {
+            return -1;
+        }
+        for (String line : status.split("\n")) {
+            if (line.startsWith("TracerPid:")) {
+                try {
                     return Long.parseLong(line.substring("TracerPid:".length()).trim());
+                } catch (NumberFormatException e) {
+                    return -1;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
         return -1;
     }
