@@ -21,8 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * A child process the library starts (a tracer, a helper), with the one way to wait for it to be ready and the
  * one way to end it: {@code SIGTERM}, then {@code SIGKILL} after a bounded wait, then its files deleted.
  *
- * <p>From {@link #start} to {@link #close} the child is booked as the library's own with
- * {@link SelfIo#ownProcess(long)} (tracers that follow children drop its operations), and a JVM shutdown hook
+ * <p>From {@link Builder#start} to {@link #close} the child is booked as the library's own with
+ * {@link SelfIo#ownProcess(long)} (tracers that follow children drop its operations), its files with
+ * {@link SelfIo#ownPath} (per-operation providers drop operations on them), and a JVM shutdown hook
  * of its own ends it and deletes its files if the JVM exits first; {@link #close} removes that hook. Nothing
  * here is static: each child carries its own clean-up.
  *
@@ -67,6 +68,7 @@ public final class ChildProcess implements AutoCloseable {
     private final Duration grace;
     private final List<Path> files;
     private final SelfIo.Registration own;
+    private final List<SelfIo.Registration> ownFiles = new ArrayList<>();
     private final Thread hook;
     private final boolean gated;
     private boolean opened; // guarded by this
@@ -79,6 +81,7 @@ public final class ChildProcess implements AutoCloseable {
         this.files = List.copyOf(files);
         this.gated = gated;
         this.own = SelfIo.ownProcess(process.pid());
+        this.files.forEach(f -> ownFiles.add(SelfIo.ownPath(f)));
         this.hook = new Thread(this::endAtExit, "iops-" + what + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -304,6 +307,7 @@ public final class ChildProcess implements AutoCloseable {
         closeQuietly(process.getInputStream());
         closeQuietly(process.getErrorStream());
         files.forEach(ChildProcess::deleteQuietly);
+        ownFiles.forEach(SelfIo.Registration::close);
         own.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

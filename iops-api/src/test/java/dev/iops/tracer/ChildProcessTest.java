@@ -42,6 +42,7 @@ class ChildProcessTest {
         ChildProcess child = sh("sleep 0.2; : > '" + ready + "'; exec sleep 30").deleteOnClose(scratch).start();
         long pid = child.pid();
         assertThat(SelfIo.isOwnProcess(pid)).isTrue();
+        assertThat(SelfIo.isOwnPath(scratch.toAbsolutePath().normalize().toString())).isTrue();
         assertThat(child.awaitReady(() -> Files.exists(ready), Duration.ofSeconds(10), POLL))
                 .isEqualTo(ChildProcess.Readiness.READY);
         assertThat(child.isAlive()).isTrue();
@@ -51,6 +52,7 @@ class ChildProcessTest {
                 java.util.Optional.of(false));
         assertThat(scratch).doesNotExist();
         assertThat(SelfIo.isOwnProcess(pid)).isFalse();
+        assertThat(SelfIo.isOwnPath(scratch.toAbsolutePath().normalize().toString())).isFalse();
         child.close(); // idempotent
     }
 

@@ -68,8 +68,8 @@ final class StraceRecording implements Recording {
         stopped = true;
         String revoked = lease.revocation();
         if (revoked != null) {
-            throw new RecordingFailedException(revoked + " (its trace file is gone, so no operation of this block "
-                    + "can be reported).");
+            throw new RecordingFailedException(revoked + " (-D" + StraceProfiler.MAX_TRACE_PROPERTY + "); its trace "
+                    + "file is gone, so no operation of this block can be reported");
         }
         // never interruptible: a caller whose flag is set gets an exact report, and the flag back
         boolean interrupted = Thread.interrupted();
@@ -96,8 +96,8 @@ final class StraceRecording implements Recording {
                     break;
                 }
                 if (lease.revocation() != null) {
-                    throw new RecordingFailedException(lease.revocation() + "; " + window.operations()
-                            + " operations were read before that.");
+                    throw new RecordingFailedException(lease.revocation() + " (-D" + StraceProfiler.MAX_TRACE_PROPERTY
+                            + "); " + window.operations() + " operations were read before that");
                 }
                 if (!tracer.isAlive()) {
                     reader.readAvailable(window);
