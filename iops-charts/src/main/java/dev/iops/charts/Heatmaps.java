@@ -129,6 +129,8 @@ final class Heatmaps {
         s.setAxisTicksMarksVisible(false);
         // Cells fill the plot edge to edge, so a time maps linearly onto the plot's width.
         s.setPlotContentSize(1.0);
+        // Blank slice labels take no height: room under the plot for the times, between it and the axis title.
+        s.setAxisTitlePadding(TimeTicks.ROOM_PX);
 
         List<String> times = new ArrayList<>(Collections.nCopies(grid.timeBins(), TimeTicks.BLANK));
         List<String> sizes = new ArrayList<>();
@@ -192,8 +194,10 @@ final class Heatmaps {
      * XChart's one label per slice.
      */
     static final class TimeTicks extends Annotation {
-        /** XChart's label for every slice; the space it reserves under the plot is where the times go. */
-        static final String BLANK = "0";
+        /** XChart's label for every slice: blank, so that nothing but the round times shows under the plot. */
+        static final String BLANK = " ";
+        /** Space between the plot and the x axis title, where the times are drawn. */
+        static final int ROOM_PX = 24;
 
         private final long spanNanos;
         private final Labels.TimeUnit unit;
@@ -212,10 +216,6 @@ final class Heatmaps {
             org.knowm.xchart.style.AxesChartStyler axes = (org.knowm.xchart.style.AxesChartStyler) styler;
             Font font = axes.getAxisTickLabelsFont();
             FontRenderContext frc = g.getFontRenderContext();
-            // Cover XChart's placeholder labels, then draw the round times.
-            g.setColor(styler.getChartBackgroundColor());
-            g.fill(new java.awt.geom.Rectangle2D.Double(left - 20, bottom + 1, right - left + 40,
-                    2 * font.getSize() + axes.getAxisTickPadding()));
             g.setColor(styler.getChartFontColor());
             long step = roundStep(spanNanos, unit.nanos());
             for (long t = 0; t <= spanNanos; t += step) {

@@ -47,6 +47,8 @@ import java.util.function.ToLongFunction;
  * IopsReport report = Iops.with().histogram().measure(() -> work());
  * List<Path> files = IopsCharts.save(report, Path.of("charts"), IopsCharts.Format.PNG, IopsCharts.Format.SVG);
  * BufferedImage both = IopsCharts.render(report);          // the two histograms side by side
+ * BufferedImage heat = IopsCharts.renderHeatmaps(report);  // reads and writes over time by size, side by side
+ * BufferedImage rates = IopsCharts.renderRates(report);    // IOPS and throughput over time, side by side
  * CategoryChart ops = IopsCharts.sizeHistogram(report);    // restyle, then ChartEncoder.saveChart(ops, "ops", "png")
  * }</pre>
  *
@@ -54,7 +56,10 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>{@link #sizeHistogram(IopsReport)}: operations per power-of-two size bucket, as bars;</li>
  *   <li>{@link #bytesHistogram(IopsReport)}: total bytes moved per size bucket, as bars;</li>
- *   <li>{@link #heatmap(IopsReport)}: operations per time slice (x) and size bucket (y), colour = operations.</li>
+ *   <li>{@link #heatmap(IopsReport, OpKind)}: operations of one kind per time slice (x) and size bucket (y),
+ *   colour = operations; reads and writes never share a grid, each has its panel;</li>
+ *   <li>{@link #iopsOverTime(IopsReport)} and {@link #throughputOverTime(IopsReport)}: operations and bytes per
+ *   second in each time slice, reads and writes as separate series, as fio's and iostat's users read them.</li>
  * </ul>
  * Each histogram has three series, named {@value #READS}, {@value #WRITES} and {@value #ALL}, over the buckets
  * from one below the smallest non-empty bucket to one above the largest, labelled with each bucket's smallest
@@ -65,12 +70,14 @@ import java.util.function.ToLongFunction;
  * instead, so that rare sizes stay visible. Titles carry the totals drawn, the elapsed time, the profiler
  * and the scope. A report of zero operations gives a chart whose title and plot say so.
  *
- * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; {@link #render(IopsReport)} is twice as wide.
+ * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; the two-panel images and files are twice as
+ * wide.
  *
  * <h2>Reports these charts need</h2>
  * Histograms need {@link IopsReport#histogram()}, which per-operation profilers fill when asked with
- * {@code Iops.with().histogram()}; the heatmap also needs {@link OpDetail#timeline()}, from profilers that
- * timestamp operations. Without them the methods throw {@link IllegalArgumentException} naming the profiler
+ * {@code Iops.with().histogram()}; the charts over time also need {@link OpDetail#timeline()}, from profilers
+ * that timestamp operations, built with reads and writes apart ({@link TimeSizeGrid#hasKinds()}, as iops' own
+ * profilers build it). Without them the methods throw {@link IllegalArgumentException} naming the profiler
  * and what to do, rather than draw an empty picture that looks like "no I/O".
  *
  * <h2>Headless, threads, state</h2>
@@ -122,6 +129,15 @@ public final class IopsCharts {
     static final String SIZE_AXIS = "bytes per operation (power-of-two buckets: label up to 2 x label)";
 
     // Okabe-Ito colours: told apart by colour-blind readers too; "all" is a neutral grey behind the two kinds.
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font NOTE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    /** Every font a chart's text is drawn in; the heatmap's legend title is the legend font in bold. */
+    static final Set<Font> FONTS = new LinkedHashSet<>(List.of(TICK_FONT, LEGEND_FONT, AXIS_TITLE_FONT, TITLE_FONT,
+            LEGEND_FONT.deriveFont(Font.BOLD), NOTE_FONT));
+
     static final Color READ_COLOR = new Color(0x0072B2);
     static final Color WRITE_COLOR = new Color(0xE69F00);
     private static final Color ALL_COLOR = new Color(0x7F7F7F);
@@ -145,8 +161,10 @@ public final class IopsCharts {
         /** Portable Network Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} pixels; extension {@code .png}. */
         PNG("png"),
         /**
-         * Scalable Vector Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} user units; extension
-         * {@code .svg}. XChart writes text as outlines, so the file looks the same without its fonts.
+         * Scalable Vector Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} user units per
+         * chart; extension {@code .svg}. Text is written as SVG text (searchable, and 20-30 KB per chart) in the
+         * physical font Java used, followed by the generic {@code sans-serif}; a viewer without that font draws
+         * the text in its own sans-serif, so widths may differ slightly from the PNG.
          */
         SVG("svg");
 
@@ -338,8 +356,10 @@ public final class IopsCharts {
      * Writes the charts of a report into a folder, in each format asked, and returns the files in the order
      * written: for each chart, one file per format. The charts are the operations histogram
      * ({@value #OPS_BY_SIZE}), the bytes histogram ({@value #BYTES_BY_SIZE}) and, when the report has a
-     * timeline, the heatmap ({@value #OPS_OVER_TIME}); file names are these plus {@code .png} / {@code .svg},
-     * so a second call replaces the files of the first. The folder is created if missing.
+     * timeline with reads and writes apart, the read and write heatmaps side by side ({@value #OPS_OVER_TIME}) and
+     * IOPS and throughput over time side by side ({@value #RATES_OVER_TIME}), each of those {@code 2 * WIDTH_PX}
+     * wide; file names are these plus {@code .png} / {@code .svg}, so a second call replaces the files of the first.
+     * The folder is created if missing.
      *
      * @param report  a report with a size histogram, not {@code null}
      * @param dir     the folder to write into, not {@code null}
@@ -520,14 +540,16 @@ public final class IopsCharts {
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotBorderVisible(false);
         s.setPlotGridLinesColor(GRID_COLOR);
+        // Solid grid lines: XChart's dashed ones become one filled path per dash in SVG (tens of KB per chart).
+        s.setPlotGridLinesStroke(new java.awt.BasicStroke(1f));
         s.setChartFontColor(TEXT_COLOR);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setChartTitleFont(TITLE_FONT);
+        s.setAxisTitleFont(AXIS_TITLE_FONT);
+        s.setAxisTickLabelsFont(TICK_FONT);
+        s.setLegendFont(LEGEND_FONT);
         s.setLegendBorderColor(GRID_COLOR);
         // XChart's heatmap theme leaves the annotation panel without font or colours; the "no operations" note needs them.
-        s.setAnnotationTextPanelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        s.setAnnotationTextPanelFont(NOTE_FONT);
         s.setAnnotationTextPanelFontColor(TEXT_COLOR);
         s.setAnnotationTextPanelBackgroundColor(new Color(0xF4F4F4));
         s.setAnnotationTextPanelBorderColor(GRID_COLOR);
