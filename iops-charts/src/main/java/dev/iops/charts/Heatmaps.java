@@ -119,7 +119,8 @@ final class Heatmaps {
         HeatMapStyler s = chart.getStyler();
         IopsCharts.style(s);
         s.setPlotGridLinesVisible(false);
-        s.setDrawBorder(false);
+        // Each cell outlined in its own colour: without it, anti-aliasing leaves light seams between neighbours.
+        s.setDrawBorder(true);
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
         // XChart 4.0.3 labels a category axis only every n-th row when rows are closer than the x spacing hint;
         // a hint of one pixel labels every size row.

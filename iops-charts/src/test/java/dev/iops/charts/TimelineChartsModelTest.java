@@ -85,6 +85,7 @@ class TimelineChartsModelTest {
         assertThat(chart.getStyler().getDefaultSeriesRenderStyle()).isEqualTo(XYSeries.XYSeriesRenderStyle.Step);
         // Slice starts, then the end of the last slice (its value repeated so the last step has a width).
         assertThat(reads.getXData()).containsExactly(0, 62.5, 125, 187.5, 250);
+        assertThat(chart.getStyler().getXAxisMax()).isEqualTo(250.0);
         // 2, 2, 25, 5 reads and 1, 1, 0, 13 writes in slices of 1/16 s.
         assertThat(reads.getYData()).containsExactly(32, 32, 400, 80, 80);
         assertThat(writes.getYData()).containsExactly(16, 16, 0, 208, 208);

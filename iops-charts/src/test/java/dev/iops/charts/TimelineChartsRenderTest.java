@@ -42,19 +42,29 @@ class TimelineChartsRenderTest {
         assertThat(cellsOf(image, 800, LIGHTEST)).isEqualTo(4);
     }
 
-    /** Cells of one colour in a panel's plot, counted as separate runs of columns (the legend is further right). */
+    /**
+     * Cells of one colour in a panel's plot (the legend is further right), for charts whose cells each sit in a row of
+     * their own: the distinct heights at which that colour starts, column by column.
+     */
     private static int cellsOf(BufferedImage image, int left, int rgb) {
-        int cells = 0;
-        boolean inCell = false;
+        List<Integer> tops = new ArrayList<>();
         for (int x = left + 60; x < left + 700; x++) {
-            boolean hit = false;
-            for (int y = 30; y < 450 && !hit; y++) {
-                hit = (image.getRGB(x, y) & 0xFFFFFF) == rgb;
+            for (int y = 30; y < 450; y++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    tops.add(y);
+                    break;
+                }
             }
-            if (hit && !inCell) {
+        }
+        tops.sort(null);
+        int cells = 0;
+        int last = -1000;
+        for (int top : tops) {
+            // Rows are about 19 pixels apart; a cell's edge columns may start a pixel lower than its middle.
+            if (top - last > 5) {
                 cells++;
             }
-            inCell = hit;
+            last = top;
         }
         return cells;
     }
