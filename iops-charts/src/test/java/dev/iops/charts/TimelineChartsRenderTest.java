@@ -141,12 +141,13 @@ class TimelineChartsRenderTest {
                     Double.parseDouble(r.getAttribute("y"))), null);
             double h = Double.parseDouble(r.getAttribute("height"));
             // Cells, not the legend's swatches (right of the plot) nor the white plot background.
-            if (corner.getX() > 880 && corner.getX() < 1500 && h < 30
+            if (corner.getX() > 880 && corner.getX() < 1500 && h < 30 && r.getAttribute("width").length() > 0
                     && r.getAttribute("style").startsWith("fill:rgb(") && !r.getAttribute("style").contains("rgb(255,255,255)")) {
                 cells.add(new double[] {corner.getX(), corner.getY(), h});
             }
         }
         cells.sort((a, b) -> Double.compare(a[0], b[0]));
+        double cellWidth = cells.get(1)[0] - cells.get(0)[0];
         List<String> rows = List.of("1 B", "2 B", "4 B", "8 B", "16 B", "32 B", "64 B", "128 B", "256 B", "512 B",
                 "1 KiB", "2 KiB", "4 KiB", "8 KiB", "16 KiB", "32 KiB", "64 KiB", "128 KiB", "256 KiB", "512 KiB");
         assertThat(cells).as("one write cell per slice").hasSize(20);
@@ -158,6 +159,17 @@ class TimelineChartsRenderTest {
             assertThat(label[1]).as("baseline of %s against its cell %s..%s", rows.get(i), cell[1], cell[1] + cell[2])
                     .isBetween(cell[1] + cell[2] / 2, cell[1] + cell[2]);
         }
+        // Times sit where they fall: 0 ms at the left edge of slice 0, 10 ms between slices 9 and 10, 20 ms at the
+        // right edge of slice 19. Labels are centred on their tick; a "0" is about 8 pixels wide, a "10" about 15.
+        Map<String, Double> times = new HashMap<>();
+        for (Placed t : placedTexts(svg)) {
+            if (t.x >= 800 && t.y > 440 && t.y < 470) {
+                times.put(t.text, t.x);
+            }
+        }
+        assertThat(times.get("0")).isBetween(cells.get(0)[0] - 6, cells.get(0)[0] - 2);
+        assertThat(times.get("10")).isBetween(cells.get(10)[0] - 10, cells.get(10)[0] - 5);
+        assertThat(times.get("20")).isBetween(cells.get(19)[0] + cellWidth - 10, cells.get(19)[0] + cellWidth - 5);
     }
 
     /** Texts of an SVG, each also as {@code text@panel} (panel 0 or 1 by x) so repeated labels can be counted. */
