@@ -65,12 +65,12 @@ class StracePinnedThreadTest {
     void countsStayExactAndTheHelpersTrafficIsNeverCounted() throws Exception {
         Path file = dir.resolve("p.bin");
         Workloads.writeStream(file);
-        IopsReport inner = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+        IopsReport inner = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
             Workloads.writeStream(file);
             return null;
         }).report();
         assertThat(inner.writeOps()).isEqualTo(1000);
-        IopsReport all = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.PROCESS).measure(() -> {
+        IopsReport all = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.PROCESS).measureValue(() -> {
             Thread other = new Thread(() -> {
                 for (int i = 0; i < 3; i++) {
                     // each of these pins and unpins its thread through the helper's pipes
