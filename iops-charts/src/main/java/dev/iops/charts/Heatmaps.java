@@ -159,8 +159,9 @@ final class Heatmaps {
             }
         }
         if (cells.isEmpty()) {
-            // The other kind has operations, this one none: keep the rows (the panels line up) and say so.
-            cells.add(new Number[] {0, 0, 0});
+            // The other kind has operations, this one none: keep the rows and the legend (the panels line up) and say
+            // so. XChart needs a cell; this one lies one slice past the end, outside the plot, which clips it away.
+            cells.add(new Number[] {grid.timeBins(), 0, 0});
             chart.addAnnotation(IopsCharts.note(s, "No " + IopsCharts.kindWord(kind) + " were measured."));
         }
         Bands bands = Bands.forMax(Math.max(1, max));
@@ -175,19 +176,9 @@ final class Heatmaps {
         s.setMax(0.5 + bands.count() * bands.width());
         s.setHeatMapDecimalValueFormatter(v -> bands.label((int) Math.round((v - 0.5) / bands.width())));
         chart.addSeries(IopsCharts.seriesName(kind), times, sizes, cells);
-        if (cells.get(0)[2].longValue() == 0) {
-            // The placeholder cell of an empty panel: painted in the lightest colour would read as "1 op".
-            s.setRangeColors(withFirst(bands.colors(), Color.WHITE));
-        }
         chart.addAnnotation(new TimeTicks(span, unit));
         chart.addAnnotation(new LegendTitle(bands.count()));
         return chart;
-    }
-
-    private static Color[] withFirst(Color[] colors, Color first) {
-        Color[] c = colors.clone();
-        c[0] = first;
-        return c;
     }
 
     /**

@@ -42,16 +42,45 @@ class TimelineChartsRenderTest {
         assertThat(cellsOf(image, 800, LIGHTEST)).isEqualTo(4);
     }
 
+    @Test
+    void aKindWithoutOperationsGetsAnEmptyPlotThatSaysSoBesideTheSameLegend(@TempDir Path tmp) throws Exception {
+        BufferedImage image = IopsCharts.renderHeatmaps(Reports.singleSizeTimeline());
+
+        // 1000 writes in the first slice: one darkest cell on the right, none at all on the left.
+        assertThat(cellsOf(image, 800, DARKEST)).isEqualTo(1);
+        for (int rgb : new int[] {LIGHTEST, DARKEST}) {
+            assertThat(cellsOf(image, 0, rgb)).as("cells of %06x in the reads panel", rgb).isZero();
+            // Both legends show every band, so the panels line up and a colour means the same in both.
+            assertThat(legendSwatch(image, 0, rgb)).as("swatch of %06x in the reads legend", rgb).isTrue();
+            assertThat(legendSwatch(image, 800, rgb)).as("swatch of %06x in the writes legend", rgb).isTrue();
+        }
+        IopsCharts.save(Reports.singleSizeTimeline(), tmp, IopsCharts.Format.SVG);
+        assertThat(texts(parse(tmp.resolve("iops-ops-over-time.svg")))).contains("No reads were measured.");
+    }
+
+    private static boolean legendSwatch(BufferedImage image, int left, int rgb) {
+        for (int x = left + 700; x < left + 800; x++) {
+            for (int y = 100; y < 400; y++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
-     * Cells of one colour in a panel's plot (the legend is further right), for charts whose cells each sit in a row of
-     * their own: the distinct heights at which that colour starts, column by column.
+     * Cells of one colour in a panel, for charts whose cells each sit in a row of their own: the distinct heights at
+     * which a column of that colour at least 12 pixels tall starts. Legend swatches are under 10 pixels tall.
      */
     private static int cellsOf(BufferedImage image, int left, int rgb) {
         List<Integer> tops = new ArrayList<>();
-        for (int x = left + 60; x < left + 700; x++) {
+        for (int x = left + 60; x < left + 800; x++) {
+            int run = 0;
             for (int y = 30; y < 450; y++) {
-                if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
-                    tops.add(y);
+                run = (image.getRGB(x, y) & 0xFFFFFF) == rgb ? run + 1 : 0;
+                if (run == 12) {
+                    tops.add(y - 11);
                     break;
                 }
             }
