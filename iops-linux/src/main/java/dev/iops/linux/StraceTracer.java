@@ -389,8 +389,7 @@ final class StraceTracer implements SharedTracer.Attachment {
         if (helper != null) {
             helper.close();
         }
-        trace.close();
-        deleteQuietly(errFile);
+        trace.close(); // the child deleted the trace and its stderr file
         attached.close();
     }
 

@@ -228,7 +228,8 @@ class StraceOffTheHappyPathTest {
         write(own, 1, 4096);
         ChildProcess[] child = new ChildProcess[1];
         IopsReport r;
-        try (SelfIo.Registration mine = SelfIo.ownPath(own)) {
+        SelfIo.Registration mine = SelfIo.ownPath(own);
+        try {
             r = strace(Scope.PROCESS).histogram().measure(() -> {
                 write(own, 100, 4096); // another provider's file, say jfr's recording
                 Workloads.writeStream(user);
@@ -239,6 +240,7 @@ class StraceOffTheHappyPathTest {
                 return null;
             }).report();
         } finally {
+            mine.close();
             if (child[0] != null) {
                 child[0].close();
             }
