@@ -37,7 +37,8 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(StraceTracer.class);
     /** Markers are readlink calls on paths under this directory, which does not exist. */
     static final String MARKER_DIR = "/nonexistent/iops-strace/";
-    private static final String PREFIX = "iops-strace-";
+    /** {@code iops-strace-<pid>-}: the pid keeps this JVM's files apart from other JVMs' in a shared temp dir. */
+    static final String PREFIX = "iops-strace-" + ProcessHandle.current().pid() + "-";
     private static final Duration POLL = Duration.ofNanos(200_000);
     private static final AtomicLong SEQUENCE = new AtomicLong();
 

@@ -409,7 +409,8 @@ class StraceAcceptanceTest {
 
     private static List<Path> tempFiles() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("iops-strace-")).toList();
+            // this JVM's files only: other test JVMs on the machine share the temp directory
+            return s.filter(p -> p.getFileName().toString().startsWith(StraceTracer.PREFIX)).toList();
         }
     }
 
