@@ -238,8 +238,7 @@ class StraceOffTheHappyPathTest {
                         .start(); // another provider's child, say perf
                 child[0].awaitReady(() -> Files.exists(childs) && Files.size(childs) > 0, Duration.ofSeconds(10),
                         Duration.ofMillis(5));
-                return null;
-            }).report();
+            });
         } finally {
             mine.close();
             if (child[0] != null) {
