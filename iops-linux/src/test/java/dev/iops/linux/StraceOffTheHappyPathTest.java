@@ -74,8 +74,11 @@ class StraceOffTheHappyPathTest {
     }
 
     private static List<ProcessHandle> straceChildren() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/strace")).orElse(false)).toList();
+        return StraceAcceptanceTest.straceChildren();
+    }
+
+    private static List<Path> tempFiles() throws IOException {
+        return StraceAcceptanceTest.tempFiles();
     }
 
     private static boolean noTempFiles() {
@@ -83,13 +86,6 @@ class StraceOffTheHappyPathTest {
             return tempFiles().isEmpty();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static List<Path> tempFiles() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            // this JVM's files only: other test JVMs on the machine share the temp directory
-            return s.filter(p -> p.getFileName().toString().startsWith(StraceTracer.PREFIX)).toList();
         }
     }
 
