@@ -178,7 +178,10 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final String[] SESSION_CLASSES = {"dev.iops.IopsReport", "dev.iops.OpDetail", "dev.iops.PathStats",
         "dev.iops.IoTotals", "dev.iops.LatencySummary", "dev.iops.TimeSizeGrid", "dev.iops.SizeHistogram$Bucket",
         "dev.iops.Figure", "dev.iops.spi.RecordingResult", "java.util.concurrent.ScheduledThreadPoolExecutor",
-        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask"};
+        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "dev.iops.Measured",
+        // the aggregator's per-path table, first used by a report with paths (a nested session's, in the outer window)
+        "dev.iops.internal.Aggregator$Acc", "dev.iops.internal.Aggregator$Tracked", "java.util.ArrayList$SubList",
+        "java.util.ArrayList$SubList$1"};
 
     /**
      * Runs the window code once on made-up lines before strace attaches. Every class loaded and every lambda or

@@ -275,7 +275,7 @@ class StraceAcceptanceTest {
         assertThat(inner[0].readOps()).isZero();
         assertThat(outer.writeOps()).isEqualTo(1200);
         assertThat(outer.bytesWritten()).isEqualTo(1200L * 4096);
-        assertThat(outer.readOps()).as("the inner session's reads of the trace file").isZero();
+        assertThat(outer.readOps()).as("the inner session's reads of the trace file:%n%s", outer.toText()).isZero();
     }
 
     @Test
