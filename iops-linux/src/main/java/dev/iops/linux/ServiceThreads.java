@@ -43,14 +43,10 @@ final class ServiceThreads {
     }
 
     /**
-     * Whether a thread of this process is one of the JVM's service threads, for tracers that see thread ids
-     * (strace's PROCESS scope drops their operations). Cached per thread id; the one read is booked in
-     * {@link SelfIo}.
-     *
-     * @param tid a thread id of this process
-     * @return true for a service thread; false for any other, and for a thread that already ended
+     * @param tid an OS thread id of this process
+     * @return true if it is (or was, when first asked) a JVM service thread; false when it cannot be told
      */
-    boolean isServiceThread(long tid) {
+    boolean isServiceTid(long tid) {
         return serviceByTid.computeIfAbsent(Long.toString(tid), t -> isService(readText(t, "comm", new byte[64])));
     }
 

@@ -5,7 +5,6 @@ import dev.iops.spi.OpSink;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
-import dev.iops.spi.SelfIo;
 import dev.iops.tracer.SharedTracer;
 import dev.iops.tracer.TraceFileReader;
 
@@ -23,13 +22,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StraceRecording implements Recording {
     private static final long POLL_NANOS = 100_000;
-    /** The JVM's service threads, by thread id. */
-    private static final ServiceThreads SERVICE = new ServiceThreads();
-
-    static {
-        // each thread's comm, as strace's -y resolves it: the reads of SERVICE are the library's own
-        SelfIo.ownPath(Path.of("/proc/" + ProcessHandle.current().pid() + "/task"));
-    }
     /** Sessions open per pinned thread: only the outermost one pins and restores. */
     private static final java.util.concurrent.ConcurrentHashMap<Long, Integer> PINNED =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -91,18 +83,8 @@ final class StraceRecording implements Recording {
     }
 
     private RecordingResult read(OpSink sink) {
-        long[] service = {0};
-        // PROCESS scope: the JVM's service threads (a JIT compiler polling cgroup files) are the runtime's, not the
-        // block's; their thread names are read after the end marker, so never inside this window
-        OpSink counted = scope == Scope.THREAD ? sink : op -> {
-            if (SERVICE.isServiceThread(op.threadId())) {
-                service[0]++;
-            } else {
-                sink.accept(op);
-            }
-        };
         TraceWindow window = new TraceWindow(beginMarker.toString(), endMarker.toString(), scope == Scope.THREAD,
-                tracer.ownPaths(), counted);
+                tracer.ownPaths(), sink);
         TraceFileReader reader = new TraceFileReader(tracer.trace(), startOffset);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -145,10 +127,6 @@ final class StraceRecording implements Recording {
         long skipped = window.garbageLines() + reader.skippedLines();
         if (skipped > 0) {
             notes.add("strace: " + skipped + " trace line(s) in the window could not be parsed and were skipped");
-        }
-        if (service[0] > 0) {
-            notes.add("strace: " + service[0] + " operation(s) of the JVM's own service threads (JIT compilers, GC, "
-                    + "JFR) in the window were not counted");
         }
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
     }

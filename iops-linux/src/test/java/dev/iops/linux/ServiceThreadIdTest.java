@@ -29,8 +29,8 @@ class ServiceThreadIdTest {
         assertThat(compiler).as("a JIT compiler thread in /proc/self/task").isPositive();
         long me = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
         ServiceThreads service = new ServiceThreads();
-        assertThat(service.isServiceThread(compiler)).isTrue();
-        assertThat(service.isServiceThread(me)).isFalse();
-        assertThat(service.isServiceThread(4_000_000_001L)).as("no such thread").isFalse();
+        assertThat(service.isServiceTid(compiler)).isTrue();
+        assertThat(service.isServiceTid(me)).isFalse();
+        assertThat(service.isServiceTid(4_000_000_001L)).as("no such thread").isFalse();
     }
 }
