@@ -86,7 +86,14 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
      * @param watchEvery      how often the watchdog checks liveness and size while attached
      */
     public record Policy(Duration linger, long maxTraceBytes, long idleRotateBytes, Duration watchEvery) {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param linger          how long an idle tracer stays attached; zero detaches at once
+         * @param maxTraceBytes   the bound of the trace while sessions are open, in bytes
+         * @param idleRotateBytes an idle trace bigger than this, in bytes, detaches instead of lingering
+         * @param watchEvery      the watchdog's period
+         */
         public Policy {
             Objects.requireNonNull(linger, "linger");
             Objects.requireNonNull(watchEvery, "watchEvery");

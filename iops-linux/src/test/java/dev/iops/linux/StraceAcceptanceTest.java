@@ -275,7 +275,7 @@ class StraceAcceptanceTest {
         assertThat(inner[0].readOps()).isZero();
         assertThat(outer.writeOps()).isEqualTo(1200);
         assertThat(outer.bytesWritten()).isEqualTo(1200L * 4096);
-        assertThat(outer.readOps()).as("the inner session's reads of the trace file").isZero();
+        assertThat(outer.readOps()).as("the inner session's reads of the trace file:%n%s", outer.toText()).isZero();
     }
 
     @Test
@@ -402,14 +402,17 @@ class StraceAcceptanceTest {
         assertThat(openDescriptors()).isEqualTo(fdsBefore);
     }
 
-    private static List<ProcessHandle> straceChildren() {
+    /** @return strace processes this JVM started that still run */
+    static List<ProcessHandle> straceChildren() {
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/strace")).orElse(false)).toList();
     }
 
-    private static List<Path> tempFiles() throws IOException {
+    /** @return this JVM's strace temp files */
+    static List<Path> tempFiles() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("iops-strace-")).toList();
+            // this JVM's files only: other test JVMs on the machine share the temp directory
+            return s.filter(p -> p.getFileName().toString().startsWith(StraceTracer.PREFIX)).toList();
         }
     }
 
