@@ -86,7 +86,12 @@ public final class IopsSession implements AutoCloseable {
         this.notes = started.notes();
         this.clock = clock;
         this.tracersAtStart = tracersAtStart;
-        this.abandoned = new Abandoned(profiler.name(), recording);
+        // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo).
+        boolean processCounter = aggregator == null && scope == Scope.PROCESS;
+        if (processCounter) {
+            SelfIo.processCounterOpened();
+        }
+        this.abandoned = new Abandoned(profiler.name(), recording, processCounter);
         this.cleanable = CLEANER.register(this, abandoned);
         this.startNanos = clock.getAsLong(); // last: the window is open, the block starts now
     }
@@ -100,11 +105,13 @@ public final class IopsSession implements AutoCloseable {
     private static final class Abandoned implements Runnable {
         private final String profiler;
         private final Recording recording;
+        private final boolean processCounter;
         private volatile boolean stopped;
 
-        Abandoned(String profiler, Recording recording) {
+        Abandoned(String profiler, Recording recording, boolean processCounter) {
             this.profiler = profiler;
             this.recording = recording;
+            this.processCounter = processCounter;
         }
 
         @Override
@@ -112,7 +119,7 @@ public final class IopsSession implements AutoCloseable {
             if (!stopped) {
                 LOG.warn("iops: a session measured by '{}' was never stopped; its recording was released when the "
                         + "session became unreachable. Stop sessions with try-with-resources.", profiler);
-                SelfIo.sessionClosed();
+                SelfIo.sessionClosed(processCounter);
             }
             recording.close();
         }
@@ -131,7 +138,7 @@ public final class IopsSession implements AutoCloseable {
         try {
             started = Selection.start(profilers, options, System::getProperty);
         } catch (RuntimeException | Error e) {
-            SelfIo.sessionClosed();
+            SelfIo.sessionClosed(false);
             throw e;
         }
         return new IopsSession(started, options.scope(), clock, tracers);
@@ -167,7 +174,7 @@ public final class IopsSession implements AutoCloseable {
                 throw failure;
             } finally {
                 abandoned.stopped = true;
-                SelfIo.sessionClosed(); // before the release: a tracer detaches only when no other window is open
+                SelfIo.sessionClosed(abandoned.processCounter); // before the release: see SelfIo.whenNoProcessCounter
                 cleanable.clean(); // releases the recording now, once
             }
         }
@@ -205,7 +212,8 @@ public final class IopsSession implements AutoCloseable {
         if (!tracers.isEmpty()) {
             all.add("another iops tracer (" + String.join(", ", tracers) + ") was attached to this JVM during the "
                     + "block: its system calls ran slower than unmeasured, so the elapsed time and the rates overstate "
-                    + "the block's cost (the counts are unaffected)");
+                    + "the block's cost. The counts are unaffected, except that a ptrace attach restarts the reads other "
+                    + "threads are blocked in, which process-wide counters count again (0 bytes each)");
         }
         return all;
     }

@@ -1,6 +1,7 @@
 package dev.iops.spi;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,7 +36,9 @@ public final class SelfIo {
     private static volatile Meter.Factory meterFactory = Meter.Factory.NONE;
     private static final Object SESSIONS_LOCK = new Object();
     private static int openSessions; // guarded by SESSIONS_LOCK
+    private static int openProcessCounters; // same
     private static final java.util.List<Runnable> WHEN_NO_SESSION = new java.util.ArrayList<>(); // same
+    private static final java.util.List<Runnable> WHEN_NO_PROCESS_COUNTER = new java.util.ArrayList<>(); // same
     private static volatile java.util.function.LongPredicate runtimeThreads = tid -> false;
 
     private SelfIo() {
@@ -333,17 +336,33 @@ public final class SelfIo {
     }
 
     /**
-     * Counts a measurement session as closed, after its window closed and before its recording is released; the
-     * last one to close runs what {@link #whenNoSession} deferred, on the calling thread.
+     * Counts an open session as one whose window is a pair of process-wide counter readings (procfs, Windows
+     * counters in process scope): the kind a tracer's reaped child would disturb.
      */
-    public static void sessionClosed() {
-        java.util.List<Runnable> run;
+    public static void processCounterOpened() {
         synchronized (SESSIONS_LOCK) {
-            if (--openSessions > 0 || WHEN_NO_SESSION.isEmpty()) {
-                return;
+            openProcessCounters++;
+        }
+    }
+
+    /**
+     * Counts a measurement session as closed, after its window closed and before its recording is released; the
+     * last one to close runs what {@link #whenNoSession} (and, for process counters, {@link #whenNoProcessCounter})
+     * deferred, on the calling thread.
+     *
+     * @param processCounter whether {@link #processCounterOpened} counted it
+     */
+    public static void sessionClosed(boolean processCounter) {
+        List<Runnable> run = new java.util.ArrayList<>();
+        synchronized (SESSIONS_LOCK) {
+            if (processCounter && --openProcessCounters == 0) {
+                run.addAll(WHEN_NO_PROCESS_COUNTER);
+                WHEN_NO_PROCESS_COUNTER.clear();
             }
-            run = new java.util.ArrayList<>(WHEN_NO_SESSION);
-            WHEN_NO_SESSION.clear();
+            if (--openSessions == 0) {
+                run.addAll(WHEN_NO_SESSION);
+                WHEN_NO_SESSION.clear();
+            }
         }
         for (Runnable r : run) {
             try {
@@ -362,9 +381,8 @@ public final class SelfIo {
     }
 
     /**
-     * Runs a task now if no measurement session is open, else when the last one closes. A tracer's child process
-     * is detached this way: the kernel adds a child's I/O to its parent's counters when the child is reaped, so a
-     * tracer that ended inside another session's window would put its own trace writes into that window.
+     * Runs a task now if no measurement session is open, else when the last one closes: the end of a registration
+     * that a window still to be decoded may need.
      *
      * @param task what to run; must not throw
      */
@@ -372,6 +390,23 @@ public final class SelfIo {
         synchronized (SESSIONS_LOCK) {
             if (openSessions > 0) {
                 WHEN_NO_SESSION.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
+    /**
+     * Runs a task now if no process-wide counting session is open, else when the last one closes. A tracer's child
+     * process is detached this way: the kernel adds a child's I/O to its parent's counters when it is reaped, so a
+     * tracer that ended inside such a window would put its own trace writes into it.
+     *
+     * @param task what to run; must not throw
+     */
+    public static void whenNoProcessCounter(Runnable task) {
+        synchronized (SESSIONS_LOCK) {
+            if (openProcessCounters > 0) {
+                WHEN_NO_PROCESS_COUNTER.add(task);
                 return;
             }
         }

@@ -312,7 +312,10 @@ public final class ChildProcess implements AutoCloseable {
             }
             closed = true;
         }
-        terminate(process, grace);
+        // The JDK reads /proc/<pid>/stat to check the pid before it signals: own I/O on the caller's thread.
+        try (SelfIo.Meter meter = SelfIo.meter()) {
+            terminate(process, grace);
+        }
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());
         closeQuietly(process.getErrorStream());

@@ -256,7 +256,7 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
             if (linger.isZero() || idleBig) {
                 // Not while another provider's window is open: the kernel adds a child's I/O to ours when it is
                 // reaped, so the tracer's own trace writes would land in that window.
-                SelfIo.whenNoSession(() -> detachIfIdle(g));
+                SelfIo.whenNoProcessCounter(() -> detachIfIdle(g));
                 return;
             }
             pendingDetach = timer().schedule(this::detachIdle, linger.toNanos(), TimeUnit.NANOSECONDS);
