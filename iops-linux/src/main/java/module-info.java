@@ -6,4 +6,5 @@ module dev.iops.linux {
     requires org.slf4j;
 
     provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler;
+    provides dev.iops.spi.DeviceSource with dev.iops.linux.DiskStatsSource;
 }

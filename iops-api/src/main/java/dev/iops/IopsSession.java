@@ -1,6 +1,7 @@
 package dev.iops;
 
 import dev.iops.internal.Aggregator;
+import dev.iops.internal.Devices;
 import dev.iops.internal.Selector;
 import dev.iops.spi.Capability;
 import dev.iops.spi.IoCounters;
@@ -54,6 +55,8 @@ public final class IopsSession implements AutoCloseable {
 
     private IopsReport report;
     private IopsException failure;
+    /** Set by the builder right after open when devices() was asked; read after the profiler stops. */
+    volatile Devices.Window devices;
 
     private IopsSession(Profiler profiler, Scope scope, Recording recording, Aggregator aggregator, List<String> notes) {
         this.profiler = profiler;
@@ -139,10 +142,10 @@ public final class IopsSession implements AutoCloseable {
                     aggregator.window(elapsed);
                 }
                 RecordingResult result = recording.stop(aggregator != null ? aggregator : NO_SINK);
-                report = build(result, elapsed);
+                report = withDevices(build(result, elapsed));
                 return report;
             } catch (RecordingFailedException e) {
-                IopsReport partial = build(RecordingResult.ofOperations(), elapsed).withNote(
+                IopsReport partial = withDevices(build(RecordingResult.ofOperations(), elapsed)).withNote(
                         "PARTIAL: " + profiler.name() + " failed during the block (" + e.getMessage()
                                 + "); these figures undercount it");
                 failure = new IncompleteReportException("Profiler '" + profiler.name()
@@ -157,6 +160,11 @@ public final class IopsSession implements AutoCloseable {
                 recording.close();
             }
         }
+    }
+
+    private IopsReport withDevices(IopsReport r) {
+        Devices.Window d = devices;
+        return d == null ? r : d.end(r);
     }
 
     private IopsReport build(RecordingResult result, long elapsedNanos) {

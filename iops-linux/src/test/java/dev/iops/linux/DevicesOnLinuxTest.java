@@ -1,0 +1,108 @@
+package dev.iops.linux;
+
+import dev.iops.DeviceIo;
+import dev.iops.Iops;
+import dev.iops.IopsReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code Iops.with().devices()} on this machine, read from {@code /proc/diskstats}, beside procfs. */
+@EnabledOnOs(OS.LINUX)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DevicesOnLinuxTest {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    /** The whole disk holding {@code file}, found through st_dev and sysfs (not through the code under test). */
+    private static String diskOf(Path file) throws IOException {
+        long dev = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
+        long major = (dev >> 8) & 0xfff;
+        long minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        Path sys = Path.of("/sys/dev/block/" + major + ":" + minor);
+        assumeTrue(Files.exists(sys), () -> file + " is not on a block device (" + major + ":" + minor + ")");
+        Path real = sys.toRealPath();
+        return Files.exists(real.resolve("partition")) ? real.getParent().getFileName().toString()
+                : real.getFileName().toString();
+    }
+
+    private static void write64MiBAndSync(Path file) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(MIB);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < 64; i++) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            ch.force(true);
+        }
+    }
+
+    /**
+     * The device view is machine-wide and this machine is shared (other builds write meanwhile), so the block runs
+     * up to five times: every run must show the 64 MiB on the file's disk, and at least one run must show them in
+     * fewer device requests than the 64 calls (a quiet run shows about 20 here).
+     */
+    @Test
+    void theDiskHoldingTheFileShows64MiBInFewerRequestsThanTheCalls() throws IOException {
+        Path file = dir.resolve("big.bin");
+        Files.write(file, new byte[0]);
+        String disk = diskOf(file);
+        StringBuilder runs = new StringBuilder();
+        boolean merged = false;
+        for (int run = 0; run < 5 && !merged; run++) {
+            IopsReport r = Iops.with().profiler("procfs").devices().measure(() -> {
+                write64MiBAndSync(file);
+                return null;
+            }).report();
+            assertThat(r.writeOps()).isEqualTo(64); // the syscall view: 64 write calls
+            DeviceIo d = r.devices().stream().filter(x -> x.name().equals(disk)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no device " + disk + " in " + r.devices()));
+            assertThat(d.bytesWritten()).isGreaterThanOrEqualTo(64L * MIB);
+            assertThat(d.writeOps()).isPositive();
+            runs.append(d).append('\n');
+            merged = d.writeOps() < 64; // the device view: merged requests
+            assertThat(r.toText()).contains("devices (machine-wide").contains(disk);
+            assertThat(r.toJson()).contains("\"devices\":{\"machineWide\":true,\"disks\":[")
+                    .contains("\"name\":\"" + disk + "\"");
+            assertThat(r.notes()).anyMatch(n -> n.startsWith("devices: machine-wide requests per device from diskstats"));
+        }
+        System.out.print(runs);
+        assertThat(merged).as("some run with fewer than 64 device writes:\n%s", runs).isTrue();
+    }
+
+    @Test
+    void anEmptyBlockShowsWhatElseTheMachineDidWithoutFailing() throws IOException {
+        IopsReport r = Iops.with().profiler("procfs").devices().measure(() -> { });
+        assertThat(r.writeOps()).isZero();
+        // Every whole disk is listed, idle or not: other processes' requests are not an error.
+        assertThat(r.devices()).extracting(DeviceIo::name).contains(diskOf(dir));
+        assertThat(r.devices()).allSatisfy(d -> assertThat(d.bytesWritten()).isLessThan(64L * MIB));
+        assertThat(r.toText()).contains("devices (machine-wide");
+    }
+
+    @Test
+    void reportsWithoutDevicesAskedHaveNone() {
+        IopsReport r = Iops.with().profiler("procfs").measure(() -> { });
+        assertThat(r.devices()).isEmpty();
+        assertThat(r.toText()).doesNotContain("devices (machine-wide");
+        assertThat(r.toJson()).contains("\"devices\":null");
+    }
+}
