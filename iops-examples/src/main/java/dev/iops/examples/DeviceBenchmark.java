@@ -29,14 +29,14 @@ public final class DeviceBenchmark {
     public static void main(String[] args) throws IOException {
         DeviceSource diskstats = new DiskStatsSource();
         DeviceSource oshi = new OshiDiskSource();
-        int disks = diskstats.read().size();
         double d = perReadingMicros(diskstats);
         double o = perReadingMicros(oshi);
-        System.out.printf(Locale.ROOT, "device reading, %d whole disks (median of %d runs x %d readings)%n", disks,
-                RUNS, ITERATIONS);
-        System.out.printf(Locale.ROOT, "%-34s %14s %8s%n", "source", "us per reading", "ratio");
-        System.out.printf(Locale.ROOT, "%-34s %14.1f %8s%n", "diskstats (/proc/diskstats)", d, "1.0x");
-        System.out.printf(Locale.ROOT, "%-34s %14.1f %7.1fx%n", "oshi (HWDiskStore.updateAttributes)", o, o / d);
+        System.out.printf(Locale.ROOT, "one reading of every disk (median of %d runs x %d readings)%n", RUNS, ITERATIONS);
+        System.out.printf(Locale.ROOT, "%-36s %6s %15s %8s%n", "source", "disks", "us per reading", "ratio");
+        System.out.printf(Locale.ROOT, "%-36s %6d %15.1f %8s%n", "diskstats (/proc/diskstats)", diskstats.read().size(),
+                d, "1.0x");
+        System.out.printf(Locale.ROOT, "%-36s %6d %15.1f %7.1fx%n", "oshi (HWDiskStore.updateAttributes)",
+                oshi.read().size(), o, o / d);
     }
 
     private static double perReadingMicros(DeviceSource source) throws IOException {
