@@ -6,31 +6,38 @@ import dev.iops.TargetKind;
 import dev.iops.macos.FsUsageLine.Group;
 import dev.iops.spi.Op;
 import dev.iops.spi.OpSink;
+import dev.iops.tracer.MarkerWindow;
+import dev.iops.tracer.TraceFileReader;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
- * Cuts one measurement window out of fs_usage's combined output (stdout and stderr, in order) and turns its
- * data calls into {@link Op}s. Pure: lines in, operations to a sink, a summary out.
+ * Cuts one session's window out of fs_usage's combined output (stdout and stderr in one file, in order) and turns
+ * its data calls into {@link Op}s, on the scaffold's {@link MarkerWindow}. Pure apart from reading
+ * {@link dev.iops.spi.SelfIo}'s bookings: lines in, operations to a sink, a summary out.
  *
- * <p>The window is delimited by two markers: the session thread looks up a unique path that does not exist
- * ({@code stat64 [  2] .../iops-mark-<token>}) before and after the block. fs_usage prints that failed look-up
- * with its path (cut from the left when long, and on some builds followed by {@code >} padding), so a marker is
- * recognised by its token anywhere in the path of a failed call. The begin marker's thread id is the session
- * thread's: {@link Scope#THREAD} keeps that thread's lines only.
+ * <p>The markers are failed look-ups of unique paths that do not exist ({@code stat64 [  2] .../<token>}), made by
+ * the session thread before and after the block. fs_usage cuts long paths from the left and some builds pad a
+ * failed look-up with {@code >}, so a marker is recognised by its token anywhere in the path of a failed call, then
+ * handed to the marker window under its full name. The begin marker's thread id is the session thread's:
+ * {@link Scope#THREAD} keeps that thread's lines only.
+ *
+ * <p>fs_usage prints no path on {@code read}/{@code write} lines, only {@code F=fd}: descriptors are followed from
+ * their {@code open} lines (also before the window), so that operations on the library's own files (the trace file
+ * this JVM reads) are dropped.
  *
  * <p>Disk I/O lines ({@code RdData}, {@code WrData}, page-ins) are storage-level, not system calls, and fs_usage
  * does not filter them by pid: they never count as operations. Those issued by a thread seen on this process's
- * syscall lines are summed as storage bytes; the others are only counted as machine-wide lines.
+ * syscall lines are summed as storage bytes; the others are only counted.
  *
  * <p>Not thread-safe; one instance per window.
  */
-final class FsUsageWindow {
+final class FsUsageWindow implements TraceFileReader.LineSink {
     /**
      * What the window held besides the operations given to the sink.
      *
@@ -48,22 +55,16 @@ final class FsUsageWindow {
                    long storageReadBytes, long storageWriteBytes, long otherDiskLines, long sessionThread) {
     }
 
-    private static final long DAY_MICROS = 86_400L * 1_000_000L;
-
     private final String beginToken;
     private final String endToken;
-    private final Scope scope;
-    private final Set<Long> ownThreads;
-    private final Predicate<String> ownPath;
+    private final byte[] begin;
+    private final byte[] end;
+    private final MarkerWindow<Void> window;
     private final OpSink sink;
 
     private final Map<Integer, String> fdPaths = new HashMap<>();
     private final Set<Long> processThreads = new HashSet<>();
-    private boolean begun;
-    private boolean ended;
     private boolean overrun;
-    private long beginMicros;
-    private long sessionThread = -1;
     private long operations;
     private long unsized;
     private long storageRead;
@@ -71,102 +72,96 @@ final class FsUsageWindow {
     private long otherDisk;
 
     /**
-     * @param beginToken unique text in the begin marker's path
+     * @param beginToken unique text in the begin marker's path (its last component)
      * @param endToken   unique text in the end marker's path
      * @param scope      PROCESS: every thread of the traced pid; THREAD: the begin marker's thread only
-     * @param ownThreads thread ids of the library's own threads (the output reader), whose calls never count
-     * @param ownPath    paths of the library's own files, whose calls never count
+     * @param ownPaths   paths whose operations never count, besides SelfIo's own paths
      * @param sink       receives the window's operations
      */
-    FsUsageWindow(String beginToken, String endToken, Scope scope, Set<Long> ownThreads, Predicate<String> ownPath,
-                  OpSink sink) {
+    FsUsageWindow(String beginToken, String endToken, Scope scope, Set<String> ownPaths, OpSink sink) {
         this.beginToken = Objects.requireNonNull(beginToken, "beginToken");
         this.endToken = Objects.requireNonNull(endToken, "endToken");
-        this.scope = Objects.requireNonNull(scope, "scope");
-        this.ownThreads = Set.copyOf(ownThreads);
-        this.ownPath = Objects.requireNonNull(ownPath, "ownPath");
+        this.begin = beginToken.getBytes(StandardCharsets.UTF_8);
+        this.end = endToken.getBytes(StandardCharsets.UTF_8);
+        this.window = new MarkerWindow<>(beginToken, endToken, scope == Scope.THREAD, ownPaths);
         this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public void line(byte[] b, int from, int to) {
+        accept(new String(b, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean done() {
+        return window.ended();
     }
 
     /**
      * Takes the next line of fs_usage's output.
      *
      * @param line one line, stdout or stderr
-     * @return false once the end marker has been seen (later lines are not needed)
      */
-    boolean accept(String line) {
-        if (ended) {
-            return false;
+    void accept(String line) {
+        if (window.ended()) {
+            return;
         }
         if (FsUsageParser.isOverrun(line)) {
             overrun = true;
-            return true;
+            return;
         }
         FsUsageLine p = FsUsageParser.parse(line);
         if (p == null) {
-            return true;
+            return;
         }
-        if (!p.isDisk() && !ownThreads.contains(p.threadId())) {
-            processThreads.add(p.threadId());
-        }
-        if (!begun) {
-            if (isMarker(p, beginToken)) {
-                begun = true;
-                beginMicros = p.timeOfDayMicros();
-                sessionThread = p.threadId();
-            } else {
-                trackDescriptors(p); // descriptors opened before the block keep their paths
+        long startNanos = p.timeOfDayMicros() * 1_000L - Math.max(0, p.elapsedNanos());
+        if (p.failed() && p.path() != null && (p.group() == Group.METADATA || p.group() == Group.OPEN)) {
+            if (p.path().contains(beginToken)) {
+                window.marker(p.threadId(), p.timeOfDayMicros() * 1_000L, begin, 0, begin.length);
+                return;
             }
-            return true;
-        }
-        if (isMarker(p, endToken)) {
-            ended = true;
-            return false;
+            if (p.path().contains(endToken)) {
+                window.marker(p.threadId(), p.timeOfDayMicros() * 1_000L, end, 0, end.length);
+                return;
+            }
         }
         if (p.isDisk()) {
-            if (processThreads.contains(p.threadId())) {
-                long bytes = Math.max(0, p.bytes());
-                if (p.group() == Group.DISK_READ) {
-                    storageRead += bytes;
-                } else {
-                    storageWrite += bytes;
-                }
-            } else {
-                otherDisk++;
-            }
-            return true;
+            disk(p);
+            return;
         }
-        if (ownThreads.contains(p.threadId()) || (scope == Scope.THREAD && p.threadId() != sessionThread)) {
-            return true;
-        }
-        trackDescriptors(p);
-        if (p.group() != Group.READ && p.group() != Group.WRITE) {
-            return true;
+        processThreads.add(p.threadId());
+        trackDescriptors(p); // before the window too: files opened before the block keep their paths
+        if (!window.counts(p.threadId()) || (p.group() != Group.READ && p.group() != Group.WRITE)) {
+            return;
         }
         String path = p.fd() >= 0 ? fdPaths.get(p.fd()) : null;
-        if (path != null && ownPath.test(path)) {
-            return true;
+        if (window.excludes(path)) {
+            return;
         }
         if (p.bytes() < 0 && !p.failed()) {
             unsized++;
-            return true;
+            return;
         }
-        long end = p.timeOfDayMicros() - beginMicros;
-        if (end < 0) {
-            end += DAY_MICROS; // the window crossed midnight (lines carry no date)
-        }
-        long durationNanos = p.elapsedNanos();
-        long offsetNanos = durationNanos >= 0 ? Math.max(0, end * 1_000L - durationNanos) : end * 1_000L;
         sink.accept(new Op(p.group() == Group.READ ? OpKind.READ : OpKind.WRITE, p.failed() ? 0 : p.bytes(),
-                p.threadId(), path != null ? TargetKind.FILE : TargetKind.UNKNOWN, path, offsetNanos, durationNanos,
-                p.failed()));
+                p.threadId(), path != null ? TargetKind.FILE : TargetKind.UNKNOWN, path,
+                window.offsetNanos(startNanos), p.elapsedNanos(), p.failed()));
         operations++;
-        return true;
     }
 
-    private static boolean isMarker(FsUsageLine p, String token) {
-        return p.failed() && p.path() != null && p.path().contains(token)
-                && (p.group() == Group.METADATA || p.group() == Group.OPEN);
+    private void disk(FsUsageLine p) {
+        if (!window.begun()) {
+            return;
+        }
+        if (processThreads.contains(p.threadId())) {
+            long bytes = Math.max(0, p.bytes());
+            if (p.group() == Group.DISK_READ) {
+                storageRead += bytes;
+            } else {
+                storageWrite += bytes;
+            }
+        } else {
+            otherDisk++;
+        }
     }
 
     private void trackDescriptors(FsUsageLine p) {
@@ -179,7 +174,7 @@ final class FsUsageWindow {
 
     /** @return what the window held so far */
     Summary summary() {
-        return new Summary(begun, ended, operations, unsized, overrun, storageRead, storageWrite, otherDisk,
-                sessionThread);
+        return new Summary(window.begun(), window.ended(), operations, unsized, overrun, storageRead, storageWrite,
+                otherDisk, window.windowTid());
     }
 }

@@ -12,20 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The window logic on a recorded line sequence ({@code src/test/resources/fs_usage/window-process.txt}): a
  * session thread 4242001 writes 3 x 4 KiB between the markers, a worker thread 4242002 writes 512 bytes and fails
- * one read, the library's reader thread 4242003 reads 32 KiB of fs_usage's output, and disk lines of this process
+ * one read, the library's thread 4242003 reads 32 KiB of its own trace file (opened before the window), and disk
+ * lines of this process
  * and of {@code mds_stores} arrive in between.
  */
 class FsUsageWindowTest {
     private static final long SESSION = 4242001;
     private static final long WORKER = 4242002;
-    private static final long READER = 4242003;
 
     private static List<String> lines(String resource) throws IOException {
         try (InputStream in = FsUsageWindowTest.class.getResourceAsStream(resource)) {
@@ -39,11 +38,14 @@ class FsUsageWindowTest {
         }
     }
 
-    private static FsUsageWindow.Summary run(List<String> lines, Scope scope, Predicate<String> ownPath, List<Op> ops) {
-        FsUsageWindow w = new FsUsageWindow("iops-mark-7f3a-b", "iops-mark-7f3a-e", scope, Set.of(READER), ownPath,
-                ops::add);
+    private static final String TRACE = "/private/var/folders/xy/T/iops-fs_usage-1.trace";
+
+    private static FsUsageWindow.Summary run(List<String> lines, Scope scope, Set<String> ownPaths, List<Op> ops) {
+        FsUsageWindow w = new FsUsageWindow("iops-mark-7f3a-b", "iops-mark-7f3a-e", scope, ownPaths, ops::add);
         for (String l : lines) {
-            if (!w.accept(l)) {
+            byte[] b = l.getBytes(StandardCharsets.UTF_8);
+            w.line(b, 0, b.length);
+            if (w.done()) {
                 break;
             }
         }
@@ -51,9 +53,9 @@ class FsUsageWindowTest {
     }
 
     @Test
-    void processScopeCountsEveryThreadBetweenTheMarkersButNotTheReader() throws IOException {
+    void processScopeCountsEveryThreadBetweenTheMarkersButNotTheLibrarysTraceReads() throws IOException {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow.Summary s = run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, p -> false, ops);
+        FsUsageWindow.Summary s = run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, Set.of(TRACE), ops);
         assertThat(s.begun()).isTrue();
         assertThat(s.ended()).isTrue();
         assertThat(s.sessionThread()).isEqualTo(SESSION);
@@ -77,7 +79,7 @@ class FsUsageWindowTest {
     @Test
     void diskLinesAreStorageBytesNeverOperations() throws IOException {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow.Summary s = run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, p -> false, ops);
+        FsUsageWindow.Summary s = run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, Set.of(TRACE), ops);
         assertThat(s.storageWriteBytes()).isEqualTo(0x3000);
         assertThat(s.storageReadBytes()).isZero();     // the RdData was mds_stores', not ours
         assertThat(s.otherDiskLines()).isEqualTo(1);
@@ -87,7 +89,7 @@ class FsUsageWindowTest {
     @Test
     void threadScopeKeepsTheBeginMarkersThreadOnly() throws IOException {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow.Summary s = run(lines("/fs_usage/window-process.txt"), Scope.THREAD, p -> false, ops);
+        FsUsageWindow.Summary s = run(lines("/fs_usage/window-process.txt"), Scope.THREAD, Set.of(TRACE), ops);
         assertThat(ops).extracting(Op::threadId).containsOnly(SESSION);
         assertThat(ops.stream().mapToLong(Op::bytes).sum()).isEqualTo(3 * 4096L);
         assertThat(s.operations()).isEqualTo(3);
@@ -96,7 +98,7 @@ class FsUsageWindowTest {
     @Test
     void dropsOperationsOnTheLibrarysOwnPaths() throws IOException {
         List<Op> ops = new ArrayList<>();
-        run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, p -> p.endsWith("/other"), ops);
+        run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, Set.of(TRACE, "/Users/me/data/other"), ops);
         assertThat(ops).extracting(Op::threadId).containsOnly(SESSION);
     }
 
@@ -104,9 +106,9 @@ class FsUsageWindowTest {
     void aBufferOverrunMarksTheWindowIncomplete() throws IOException {
         List<String> lines = new ArrayList<>(lines("/fs_usage/window-process.txt"));
         lines.add(6, "fs_usage: buffer overrun, events generated too quickly");
-        FsUsageWindow.Summary s = run(lines, Scope.PROCESS, p -> false, new ArrayList<>());
+        FsUsageWindow.Summary s = run(lines, Scope.PROCESS, Set.of(TRACE), new ArrayList<>());
         assertThat(s.overrun()).isTrue();
-        assertThat(run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, p -> false, new ArrayList<>()).overrun())
+        assertThat(run(lines("/fs_usage/window-process.txt"), Scope.PROCESS, Set.of(TRACE), new ArrayList<>()).overrun())
                 .isFalse();
     }
 
@@ -114,17 +116,17 @@ class FsUsageWindowTest {
     void aMissingEndMarkerIsReportedNotGuessed() throws IOException {
         List<String> lines = lines("/fs_usage/window-process.txt");
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow.Summary s = run(lines.subList(0, 8), Scope.PROCESS, p -> false, ops);
+        FsUsageWindow.Summary s = run(lines.subList(0, 8), Scope.PROCESS, Set.of(TRACE), ops);
         assertThat(s.begun()).isTrue();
         assertThat(s.ended()).isFalse();
-        FsUsageWindow.Summary none = run(lines.subList(0, 2), Scope.PROCESS, p -> false, new ArrayList<>());
+        FsUsageWindow.Summary none = run(lines.subList(0, 2), Scope.PROCESS, Set.of(TRACE), new ArrayList<>());
         assertThat(none.begun()).isFalse();
     }
 
     @Test
     void dataLinesWithoutByteCountsAreCountedAsUnsized() {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow w = new FsUsageWindow("mk-b", "mk-e", Scope.PROCESS, Set.of(), p -> false, ops::add);
+        FsUsageWindow w = new FsUsageWindow("mk-b", "mk-e", Scope.PROCESS, Set.of(), ops::add);
         w.accept("03:51:56.000001  stat64                 [  2]           /tmp/mk-b                  0.000006   probe.5");
         // a narrow-layout write (no B=, no thread id) between wide markers: a data call of unknown size
         w.accept("03:51:57  write                                                                                              0.000038   probe       ");
@@ -136,7 +138,7 @@ class FsUsageWindowTest {
     @Test
     void markersAreFoundWhenCutFromTheLeftOrPaddedWithAngleBrackets() {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow w = new FsUsageWindow("iops-mark-1-b", "iops-mark-1-e", Scope.PROCESS, Set.of(), p -> false, ops::add);
+        FsUsageWindow w = new FsUsageWindow("iops-mark-1-b", "iops-mark-1-e", Scope.PROCESS, Set.of(), ops::add);
         w.accept("18:50:50.229830  stat64                 [  2]           /private/tmp/iops-mark-1-b>>>>>>>>>>>>>>>>                                    0.000031   java.7");
         w.accept("18:50:50.229900  write             F=3    B=0x8                                              0.000002   java.7");
         w.accept("18:50:50.229990  stat64                 [  2]           ate/tmp/iops-mark-1-e                                    0.000031   java.7");
