@@ -9,6 +9,6 @@ module dev.iops.macos {
 
     exports dev.iops.macos;
 
-    provides dev.iops.spi.Profiler with dev.iops.macos.OshiProfiler;
+    provides dev.iops.spi.Profiler with dev.iops.macos.FsUsageProfiler, dev.iops.macos.OshiProfiler;
     provides dev.iops.spi.DeviceSource with dev.iops.macos.OshiDiskSource;
 }

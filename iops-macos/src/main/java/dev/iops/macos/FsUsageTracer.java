@@ -1,0 +1,289 @@
+package dev.iops.macos;
+
+import dev.iops.macos.FsUsageLaunch.Privilege;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.SelfIo;
+import dev.iops.tracer.ChildProcess;
+import dev.iops.tracer.SharedTracer;
+import dev.iops.tracer.TraceFile;
+import dev.iops.tracer.TraceFileReader;
+
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One fs_usage attached to this JVM (the thin OS layer; every decision is in {@link FsUsageLaunch}): a temp
+ * directory with the trace file fs_usage appends to, its stop file and its pid file; the watchdog shell started
+ * through {@link ChildProcess}; readiness by markers seen in the trace. ktrace is exclusive, so one per JVM:
+ * {@link #SHARED}. <b>Never run on macOS by its author</b> (no Mac was available); see the README.
+ * Thread-safe.
+ */
+final class FsUsageTracer implements SharedTracer.Attachment {
+    /** Markers are failed readlink calls on paths in this existing directory (so fs_usage prints the leaf). */
+    static final String MARKER_DIR = "/private/tmp/";
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    /** The fs_usage of this JVM, shared by every fs_usage session. */
+    static final SharedTracer<Duration, FsUsageTracer> SHARED = new SharedTracer<>(FsUsageProfiler.NAME,
+            FsUsageTracer::attach, Cleaner.create());
+
+    private final ChildProcess child;
+    private final Path dir;
+    private final TraceFile trace;
+    private final Path stop;
+    private final Path pidFile;
+    private final Privilege privilege;
+    private final String token;
+    private final SelfIo.Registration ownDir;
+    private volatile boolean detached;
+
+    private FsUsageTracer(ChildProcess child, Path dir, TraceFile trace, Path stop, Path pidFile, Privilege privilege,
+                          String token, SelfIo.Registration ownDir) {
+        this.child = child;
+        this.dir = dir;
+        this.trace = trace;
+        this.stop = stop;
+        this.pidFile = pidFile;
+        this.privilege = privilege;
+        this.token = token;
+        this.ownDir = ownDir;
+    }
+
+    private static FsUsageTracer attach(Duration timeout) {
+        long pid = ProcessHandle.current().pid();
+        String token = "iops-m-" + Long.toString(pid, 36) + "-" + Long.toString(System.nanoTime(), 36);
+        Path dir = null;
+        SelfIo.Registration own = null;
+        ChildProcess child = null;
+        TraceFile trace = null;
+        try {
+            dir = Files.createTempDirectory("iops-fs_usage-");
+            SelfIo.Registration asGiven = SelfIo.ownPath(dir);
+            SelfIo.Registration real = SelfIo.ownPath(dir.toRealPath()); // /var/folders is /private/var/folders
+            own = () -> {
+                asGiven.close();
+                real.close();
+            };
+            Path tracePath = Files.createFile(dir.resolve("trace"));
+            Privilege privilege = privilege();
+            String script = FsUsageLaunch.script(pid, tracePath.toRealPath(), dir.resolve("stop").toAbsolutePath(),
+                    dir.resolve("pid").toAbsolutePath());
+            child = ChildProcess.of(FsUsageProfiler.NAME, FsUsageLaunch.command(privilege, script))
+                    .stderrTo(dir.resolve("err")).start();
+            trace = TraceFile.open(tracePath);
+            FsUsageTracer t = new FsUsageTracer(child, dir, trace, dir.resolve("stop"), dir.resolve("pid"), privilege,
+                    token, own);
+            // the password dialog waits for a person
+            t.synchronise(privilege == Privilege.ADMIN_DIALOG ? timeout.plusSeconds(120) : timeout);
+            return t;
+        } catch (IOException e) {
+            cleanUp(child, trace, dir, own);
+            throw new ProfilerStartException("fs_usage could not be started (" + e + "). Check that "
+                    + System.getProperty("java.io.tmpdir") + " is writable, or use -Diops.profiler=jfr.", e);
+        } catch (RuntimeException e) {
+            cleanUp(child, trace, dir, own);
+            throw e;
+        }
+    }
+
+    private static void cleanUp(ChildProcess child, TraceFile trace, Path dir, SelfIo.Registration own) {
+        if (dir != null) {
+            try {
+                Files.createFile(dir.resolve("stop")); // the watchdog stops fs_usage if it started
+            } catch (IOException | RuntimeException ignored) {
+                // the directory is gone: so is the watchdog's reason to wait
+            }
+        }
+        if (child != null) {
+            child.close();
+        }
+        if (trace != null) {
+            trace.close();
+        }
+        deleteTree(dir);
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    private static volatile Privilege decided;
+
+    /** @return how fs_usage gets root here, asked once per JVM (a {@code sudo -n -l} child, at the first start) */
+    static Privilege privilege() {
+        Privilege p = decided;
+        if (p == null) {
+            p = FsUsageLaunch.privilege("root".equals(System.getProperty("user.name")), sudoWorks());
+            decided = p;
+        }
+        return p;
+    }
+
+    /** {@code sudo -n -l /usr/bin/fs_usage}: exit 0 when sudo would run it without a password. Bounded. */
+    private static boolean sudoWorks() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/sudo", "-n", "-l", FsUsageLaunch.FS_USAGE.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Issues sync markers until one shows in the trace: fs_usage is then tracing this pid. */
+    private void synchronise(Duration timeout) throws IOException {
+        String prefix = token + "-sync-";
+        TraceFileReader reader = new TraceFileReader(trace, 0);
+        boolean[] seen = {false};
+        StringBuilder head = new StringBuilder();
+        TraceFileReader.LineSink search = new TraceFileReader.LineSink() {
+            @Override
+            public void line(byte[] b, int from, int to) {
+                String line = new String(b, from, to - from, StandardCharsets.UTF_8);
+                if (line.contains(prefix)) {
+                    seen[0] = true;
+                } else if (head.length() < 2000 && FsUsageParser.parse(line) == null) { // complaints, not records
+                    head.append(line).append('\n');
+                }
+            }
+
+            @Override
+            public boolean done() {
+                return seen[0];
+            }
+        };
+        long[] sent = {0};
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = Thread.interrupted(); // a set flag must neither cut the wait short nor be lost
+        try {
+            while (true) {
+                marker(Path.of(MARKER_DIR + prefix + sent[0]++));
+                reader.readAvailable(search);
+                if (seen[0]) {
+                    return;
+                }
+                // osascript exits (0) once the root script runs in the background; sudo or sh exiting is a failure
+                boolean exited = !child.isAlive() && (privilege != Privilege.ADMIN_DIALOG || child.waitExit(
+                        Duration.ZERO) != 0 || (!isAlive() && Files.exists(pidFile)));
+                if (exited || System.nanoTime() - deadline > 0) {
+                    reader.readAvailable(search);
+                    if (seen[0]) {
+                        return;
+                    }
+                    String err = TraceFile.readHead(dir.resolve("err"), 2000);
+                    String said = head + (err == null ? "" : err) + (exited ? child.describeExit() : "");
+                    detach();
+                    if (!exited && head.length() == 0) {
+                        throw new ProfilerStartException("fs_usage (" + privilege + ") did not start tracing pid "
+                                + ProcessHandle.current().pid() + " within " + timeout.toMillis() + " ms. "
+                                + FsUsageLaunch.explain(privilege, said));
+                    }
+                    throw new ProfilerStartException(FsUsageLaunch.explain(privilege, said));
+                }
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A failed readlink: the call reaches the kernel, and fs_usage prints it with its path. */
+    static void marker(Path path) {
+        try {
+            Files.readSymbolicLink(path);
+        } catch (IOException | UnsupportedOperationException expected) {
+            // ENOENT is the point
+        }
+    }
+
+    /** @return a fresh marker token, unique within this tracer */
+    String newMarker(String kind) {
+        return token + "-" + SEQUENCE.incrementAndGet() + "-" + kind;
+    }
+
+    TraceFile trace() {
+        return trace;
+    }
+
+    Set<String> ownPaths() {
+        return Set.of(trace.path().toString());
+    }
+
+    @Override
+    public boolean isAlive() {
+        if (detached) {
+            return false;
+        }
+        try {
+            String pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+            return pid.isEmpty() ? child.isAlive()
+                    : ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return child.isAlive();
+        }
+    }
+
+    @Override
+    public long traceBytes() {
+        try {
+            return trace.size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Asks the watchdog to stop exactly our fs_usage, ends the child, deletes the files. Idempotent. */
+    @Override
+    public void detach() {
+        if (detached) {
+            return;
+        }
+        detached = true;
+        try {
+            Files.createFile(stop);
+        } catch (IOException | RuntimeException ignored) {
+            // already there
+        }
+        child.waitExit(Duration.ofSeconds(3)); // the watchdog exits once fs_usage has
+        child.close();
+        trace.close();
+        deleteTree(dir);
+        ownDir.close();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        for (String name : List.of("trace", "stop", "pid", "err")) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException | RuntimeException ignored) {
+                // a root-owned leftover cannot be removed by us; nothing else to do
+            }
+        }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException | RuntimeException ignored) {
+            // not empty: fs_usage still held the trace open; the JVM-exit hook of the child retries
+        }
+    }
+}
