@@ -72,15 +72,16 @@ final class FsUsageLaunch {
      * then waits until {@code stop} exists or the JVM is gone, and stops that one fs_usage (TERM, then KILL).
      * Every path is single-quoted for {@code /bin/sh}.
      *
+     * @param fsUsage the fs_usage executable ({@link #FS_USAGE})
      * @param pid   the JVM's pid (the only process fs_usage reports syscalls of)
      * @param trace the file fs_usage writes to (created by the JVM, so the JVM can read it)
      * @param stop  the file whose creation asks the watchdog to stop fs_usage
      * @param pidFile where the watchdog writes the pid it will stop (so the JVM can tell whether it runs)
      * @return the script
      */
-    static String script(long pid, Path trace, Path stop, Path pidFile) {
+    static String script(Path fsUsage, long pid, Path trace, Path stop, Path pidFile) {
         String p = Long.toString(pid);
-        return FS_USAGE + " -w -f filesys " + p + " >> " + quote(trace) + " 2>&1 & F=$!; echo $F > " + quote(pidFile)
+        return quote(fsUsage) + " -w -f filesys " + p + " >> " + quote(trace) + " 2>&1 & F=$!; echo $F > " + quote(pidFile)
                 + "; "
                 + "while kill -0 " + p + " 2>/dev/null && kill -0 $F 2>/dev/null && [ ! -e " + quote(stop) + " ]; "
                 + "do sleep 0.2; done; kill -TERM $F 2>/dev/null; sleep 1; kill -KILL $F 2>/dev/null; wait $F";
@@ -98,7 +99,7 @@ final class FsUsageLaunch {
             case ROOT -> List.of("/bin/sh", "-c", script);
             // sudoers allows fs_usage only; the watchdog runs as the user and signals sudo, which relays the
             // signal to fs_usage (a user may signal the sudo it started)
-            case SUDO -> List.of("/bin/sh", "-c", script.replace(FS_USAGE + " ", "/usr/bin/sudo -n " + FS_USAGE + " "));
+            case SUDO -> List.of("/bin/sh", "-c", "/usr/bin/sudo -n " + script);
             // osascript returns when the script ends: the script runs in the background of the root shell
             case ADMIN_DIALOG -> List.of("/usr/bin/osascript", "-e", "do shell script \""
                     + ("(" + script + ") > /dev/null 2>&1 &").replace("\\", "\\\\").replace("\"", "\\\"")

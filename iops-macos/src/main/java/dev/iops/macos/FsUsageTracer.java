@@ -76,7 +76,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
             };
             Path tracePath = Files.createFile(dir.resolve("trace"));
             Privilege privilege = privilege();
-            String script = FsUsageLaunch.script(pid, tracePath.toRealPath(), dir.resolve("stop").toAbsolutePath(),
+            String script = FsUsageLaunch.script(FsUsageLaunch.FS_USAGE, pid, tracePath.toRealPath(), dir.resolve("stop").toAbsolutePath(),
                     dir.resolve("pid").toAbsolutePath());
             child = ChildProcess.of(FsUsageProfiler.NAME, FsUsageLaunch.command(privilege, script))
                     .stderrTo(dir.resolve("err")).start();
