@@ -46,6 +46,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
     private final String token;
     private final SelfIo.Registration ownDir;
     private volatile boolean detached;
+    private volatile long tracerPid = -1; // read once from the pid file: no file I/O in later liveness checks
 
     private FsUsageTracer(ChildProcess child, Path dir, TraceFile trace, Path stop, Path pidFile, Privilege privilege,
                           String token, SelfIo.Registration ownDir) {
@@ -176,6 +177,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
                 marker(Path.of(MARKER_DIR + prefix + sent[0]++));
                 reader.readAvailable(search);
                 if (seen[0]) {
+                    readPid(); // before any window: later liveness checks do no file I/O
                     return;
                 }
                 // osascript exits (0) once the root script runs in the background; sudo or sh exiting is a failure
@@ -232,13 +234,24 @@ final class FsUsageTracer implements SharedTracer.Attachment {
         if (detached) {
             return false;
         }
-        try {
-            String pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
-            return pid.isEmpty() ? child.isAlive()
-                    : ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-        } catch (IOException | RuntimeException e) {
-            return child.isAlive();
+        long pid = tracerPid;
+        if (pid < 0) {
+            pid = readPid();
         }
+        return pid < 0 ? child.isAlive() : ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** @return the pid the watchdog will stop (fs_usage, or the sudo running it), or -1 before it is written */
+    private long readPid() {
+        try {
+            String s = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+            if (!s.isEmpty()) {
+                tracerPid = Long.parseLong(s);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not written yet
+        }
+        return tracerPid;
     }
 
     @Override
