@@ -3,6 +3,7 @@ package dev.iops.linux;
 import dev.iops.DeviceIo;
 import dev.iops.Iops;
 import dev.iops.IopsReport;
+import dev.iops.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -10,11 +11,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,25 +39,6 @@ class DevicesOnLinuxTest {
                 : real.getFileName().toString();
     }
 
-    private static void write64MiBAndSync(Path file) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MIB);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int i = 0; i < 64; i++) {
-                buf.clear();
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-            }
-            ch.force(true);
-        }
-    }
-
-    /**
-     * The device view is machine-wide and this machine is shared (other builds write meanwhile), so the block runs
-     * up to five times: every run must show the 64 MiB on the file's disk, and at least one run must show them in
-     * fewer device requests than the 64 calls (a quiet run shows about 20 here).
-     */
     @Test
     void theDiskHoldingTheFileShows64MiBInFewerRequestsThanTheCalls() throws IOException {
         Path file = dir.resolve("big.bin");
@@ -69,7 +48,7 @@ class DevicesOnLinuxTest {
         boolean merged = false;
         for (int run = 0; run < 5 && !merged; run++) {
             IopsReport r = Iops.with().profiler("procfs").devices().measure(() -> {
-                write64MiBAndSync(file);
+                Workloads.writeAndSync(file, 64, MIB);
                 return null;
             }).report();
             assertThat(r.writeOps()).isEqualTo(64); // the syscall view: 64 write calls

@@ -10,7 +10,6 @@ import oshi.hardware.HWDiskStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Device counters for {@code Iops.with().devices()} through OSHI's {@link HWDiskStore}, named {@code oshi}: IOKit
@@ -44,17 +43,7 @@ public final class OshiDiskSource implements DeviceSource {
 
     @Override
     public Availability availability() {
-        String os = osName.toLowerCase(Locale.ROOT);
-        if (!(os.startsWith("linux") || os.startsWith("mac") || os.startsWith("windows"))) {
-            return Availability.unusable("OSHI disk counters are wired here for Linux, macOS and Windows; this is "
-                    + osName);
-        }
-        try {
-            Class.forName("oshi.SystemInfo", false, OshiDiskSource.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return Availability.unusable("needs OSHI (com.github.oshi:oshi-core) next to iops-macos");
-        }
-        return Availability.ready();
+        return OshiSupport.availability(osName, "disk counters");
     }
 
     @Override

@@ -15,7 +15,6 @@ import dev.iops.spi.SelfIo;
 import oshi.SystemInfo;
 import oshi.software.os.OSProcess;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -71,20 +70,7 @@ public final class OshiProfiler implements Profiler {
 
     @Override
     public Availability availability() {
-        String os = osName.toLowerCase(Locale.ROOT);
-        if (!(os.startsWith("linux") || os.startsWith("mac") || os.startsWith("windows"))) {
-            return Availability.unusable("OSHI process counters are wired here for Linux, macOS and Windows; this is "
-                    + osName);
-        }
-        try {
-            // Only asks whether the classes are there: initialising them would load JNA's native library.
-            Class.forName("oshi.SystemInfo", false, OshiProfiler.class.getClassLoader());
-            Class.forName("com.sun.jna.Native", false, OshiProfiler.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return Availability.unusable("needs OSHI (com.github.oshi:oshi-core) and JNA next to iops-macos; "
-                    + e.getMessage() + " is not on the class path or module path");
-        }
-        return Availability.ready();
+        return OshiSupport.availability(osName, "process counters");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.iops.macos;
 import dev.iops.DeviceIo;
 import dev.iops.Iops;
 import dev.iops.IopsReport;
+import dev.iops.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -30,7 +31,7 @@ class OshiDiskSourceTest {
     void someDiskShowsThe64MiBWrittenAndSyncedInTheBlock() throws IOException {
         Path file = dir.resolve("big.bin");
         IopsReport r = Iops.with().profiler("oshi").devices().measure(() -> {
-            OshiProfilerTest.write64MiBAndSync(file);
+            Workloads.writeAndSync(file, 64, 1 << 20);
             return null;
         }).report();
         assertThat(r.devices()).isNotEmpty();

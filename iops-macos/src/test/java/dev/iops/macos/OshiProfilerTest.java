@@ -5,6 +5,7 @@ import dev.iops.Iops;
 import dev.iops.IopsReport;
 import dev.iops.IopsException;
 import dev.iops.Scope;
+import dev.iops.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -12,10 +13,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,27 +27,12 @@ class OshiProfilerTest {
     @TempDir
     Path dir;
 
-    /** 64 writes of 1 MiB, then fsync: 64 MiB must reach the device inside the block. */
-    static void write64MiBAndSync(Path file) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MIB);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int i = 0; i < 64; i++) {
-                buf.clear();
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-            }
-            ch.force(true);
-        }
-    }
-
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void countsStorageBytesOf64MiBWrittenAndSyncedAndNoOperations() throws IOException {
         Path file = dir.resolve("big.bin");
         IopsReport r = Iops.with().profiler("oshi").measure(() -> {
-            write64MiBAndSync(file);
+            Workloads.writeAndSync(file, 64, MIB);
             return null;
         }).report();
         assertThat(r.profiler()).isEqualTo("oshi");
