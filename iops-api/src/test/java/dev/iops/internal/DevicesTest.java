@@ -87,8 +87,8 @@ class DevicesTest {
                 disk("loop1", 0, 0, 0, 0, 0)));
         String text = r.toText();
         assertThat(text).contains("\ndevices (machine-wide: every process's requests count)\n"
-                + "device           read ops  write ops   read bytes  write bytes       IOPS       busy\n"
-                + "vda                     0         20          0 B     64.0 MiB        200   36.00 ms\n"
+                + "device           read ops  write ops   read bytes  write bytes       busy\n"
+                + "vda                     0         20          0 B     64.0 MiB   36.00 ms\n"
                 + "  (idle: loop0, loop1)\n");
         JsonNode j = new ObjectMapper().readTree(r.toJson());
         assertThat(j.get("devices").get("machineWide").asBoolean()).isTrue();
