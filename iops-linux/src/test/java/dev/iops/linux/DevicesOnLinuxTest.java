@@ -3,6 +3,7 @@ package dev.iops.linux;
 import dev.iops.DeviceIo;
 import dev.iops.Iops;
 import dev.iops.IopsReport;
+import dev.iops.Scope;
 import dev.iops.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,6 +76,16 @@ class DevicesOnLinuxTest {
         assertThat(r.devices()).extracting(DeviceIo::name).contains(diskOf(dir));
         assertThat(r.devices()).allSatisfy(d -> assertThat(d.bytesWritten()).isLessThan(64L * MIB));
         assertThat(r.toText()).contains("devices (machine-wide");
+    }
+
+    @Test
+    void readingTheDevicesIsNotCountedAsTheBlocksIo() {
+        Iops.with().profiler("procfs").scope(Scope.THREAD).devices().measure(() -> { }); // warm: class loading
+        IopsReport r = Iops.with().profiler("procfs").scope(Scope.THREAD).devices().measure(() -> { });
+        assertThat(r.readOps()).as("reads in an empty block with devices()").isZero();
+        assertThat(r.bytesRead()).isZero();
+        assertThat(r.writeOps()).isZero();
+        assertThat(r.devices()).isNotEmpty();
     }
 
     @Test
