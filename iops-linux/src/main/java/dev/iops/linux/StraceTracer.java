@@ -266,7 +266,7 @@ final class StraceTracer implements SharedTracer.Attachment {
             return "strace could not attach to pid " + pid + ": ptrace not permitted" + yama + ". Run as root or "
                     + "grant CAP_SYS_PTRACE (containers: --cap-add=SYS_PTRACE; a seccomp profile that blocks ptrace "
                     + "needs --security-opt seccomp=unconfined), or set kernel.yama.ptrace_scope=0, or use "
-                    + "-Diops.profiler=procfs. strace said: " + first;
+                    + "-Diops.profiler=procfs." + Yama.advice(yamaScope) + " strace said: " + first;
         }
         if (stderr.contains("Function not implemented")) {
             return "strace could not attach to pid " + pid + ": ptrace is not available (blocked by seccomp or "
