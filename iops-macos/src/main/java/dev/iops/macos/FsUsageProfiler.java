@@ -132,7 +132,7 @@ public final class FsUsageProfiler implements Profiler {
         public RecordingResult stop(OpSink sink) {
             FsUsageTracer.marker(java.nio.file.Path.of(FsUsageTracer.MARKER_DIR + end)); // first: close the window
             FsUsageTracer t = lease.tracer();
-            FsUsageWindow window = new FsUsageWindow(begin, end, scope, t.ownPaths(), sink);
+            FsUsageWindow window = new FsUsageWindow(begin, end, scope, t.ownPaths(), Set.of(t.traceFd()), sink);
             TraceFileReader reader = new TraceFileReader(t.trace(), startOffset);
             long deadline = System.nanoTime() + timeout.toNanos();
             boolean interrupted = Thread.interrupted(); // never cut short by the caller's flag, which is kept

@@ -39,7 +39,9 @@ final class FsUsageTracer implements SharedTracer.Attachment {
 
     private final ChildProcess child;
     private final Path dir;
-    private final TraceFile trace;
+    private final Path tracePath;
+    private volatile TraceFile trace; // opened once fs_usage runs, so that fs_usage sees the open and its fd
+    private volatile int traceFd = -1;
     private final Path stop;
     private final Path pidFile;
     private final Privilege privilege;
@@ -48,11 +50,11 @@ final class FsUsageTracer implements SharedTracer.Attachment {
     private volatile boolean detached;
     private volatile long tracerPid = -1; // read once from the pid file: no file I/O in later liveness checks
 
-    private FsUsageTracer(ChildProcess child, Path dir, TraceFile trace, Path stop, Path pidFile, Privilege privilege,
+    private FsUsageTracer(ChildProcess child, Path dir, Path tracePath, Path stop, Path pidFile, Privilege privilege,
                           String token, SelfIo.Registration ownDir) {
         this.child = child;
         this.dir = dir;
-        this.trace = trace;
+        this.tracePath = tracePath;
         this.stop = stop;
         this.pidFile = pidFile;
         this.privilege = privilege;
@@ -66,7 +68,6 @@ final class FsUsageTracer implements SharedTracer.Attachment {
         Path dir = null;
         SelfIo.Registration own = null;
         ChildProcess child = null;
-        TraceFile trace = null;
         try {
             dir = Files.createTempDirectory("iops-fs_usage-");
             SelfIo.Registration asGiven = SelfIo.ownPath(dir);
@@ -81,23 +82,27 @@ final class FsUsageTracer implements SharedTracer.Attachment {
                     dir.resolve("pid").toAbsolutePath());
             child = ChildProcess.of(FsUsageProfiler.NAME, FsUsageLaunch.command(privilege, script))
                     .stderrTo(dir.resolve("err")).start();
-            trace = TraceFile.open(tracePath);
-            FsUsageTracer t = new FsUsageTracer(child, dir, trace, dir.resolve("stop"), dir.resolve("pid"), privilege,
-                    token, own);
-            // the password dialog waits for a person
-            t.synchronise(privilege == Privilege.ADMIN_DIALOG ? timeout.plusSeconds(120) : timeout);
+            FsUsageTracer t = new FsUsageTracer(child, dir, tracePath, dir.resolve("stop"), dir.resolve("pid"),
+                    privilege, token, own);
+            try {
+                // the password dialog waits for a person
+                t.synchronise(privilege == Privilege.ADMIN_DIALOG ? timeout.plusSeconds(120) : timeout);
+            } catch (IOException | RuntimeException e) {
+                t.detach();
+                throw e;
+            }
             return t;
         } catch (IOException e) {
-            cleanUp(child, trace, dir, own);
+            cleanUp(child, dir, own);
             throw new ProfilerStartException("fs_usage could not be started (" + e + "). Check that "
                     + System.getProperty("java.io.tmpdir") + " is writable, or use -Diops.profiler=jfr.", e);
         } catch (RuntimeException e) {
-            cleanUp(child, trace, dir, own);
+            cleanUp(child, dir, own);
             throw e;
         }
     }
 
-    private static void cleanUp(ChildProcess child, TraceFile trace, Path dir, SelfIo.Registration own) {
+    private static void cleanUp(ChildProcess child, Path dir, SelfIo.Registration own) {
         if (dir != null) {
             try {
                 Files.createFile(dir.resolve("stop")); // the watchdog stops fs_usage if it started
@@ -107,9 +112,6 @@ final class FsUsageTracer implements SharedTracer.Attachment {
         }
         if (child != null) {
             child.close();
-        }
-        if (trace != null) {
-            trace.close();
         }
         deleteTree(dir);
         if (own != null) {
@@ -147,64 +149,90 @@ final class FsUsageTracer implements SharedTracer.Attachment {
         }
     }
 
-    /** Issues sync markers until one shows in the trace: fs_usage is then tracing this pid. */
+    /**
+     * Issues sync markers until one shows in the trace (fs_usage then traces this pid), then opens the trace for
+     * reading and finds the descriptor fs_usage saw it opened on: the library's reads of its own trace carry only
+     * {@code F=fd}, and windows drop them by that descriptor.
+     */
     private void synchronise(Duration timeout) throws IOException {
-        String prefix = token + "-sync-";
-        TraceFileReader reader = new TraceFileReader(trace, 0);
-        boolean[] seen = {false};
-        StringBuilder head = new StringBuilder();
-        TraceFileReader.LineSink search = new TraceFileReader.LineSink() {
-            @Override
-            public void line(byte[] b, int from, int to) {
-                String line = new String(b, from, to - from, StandardCharsets.UTF_8);
-                if (line.contains(prefix)) {
-                    seen[0] = true;
-                } else if (head.length() < 2000 && FsUsageParser.parse(line) == null) { // complaints, not records
-                    head.append(line).append('\n');
-                }
-            }
-
-            @Override
-            public boolean done() {
-                return seen[0];
-            }
-        };
-        long[] sent = {0};
+        String sync = token + "-sync-";
         long deadline = System.nanoTime() + timeout.toNanos();
+        long[] sent = {0};
         boolean interrupted = Thread.interrupted(); // a set flag must neither cut the wait short nor be lost
         try {
             while (true) {
-                marker(Path.of(MARKER_DIR + prefix + sent[0]++));
-                reader.readAvailable(search);
-                if (seen[0]) {
-                    readPid(); // before any window: later liveness checks do no file I/O
-                    return;
+                marker(Path.of(MARKER_DIR + sync + sent[0]++));
+                String head = TraceFile.readHead(tracePath, 1 << 20); // open, read, close: before any window
+                if (head != null && head.contains(sync)) {
+                    break;
                 }
                 // osascript exits (0) once the root script runs in the background; sudo or sh exiting is a failure
-                boolean exited = !child.isAlive() && (privilege != Privilege.ADMIN_DIALOG || child.waitExit(
-                        Duration.ZERO) != 0 || (!isAlive() && Files.exists(pidFile)));
+                boolean exited = !child.isAlive() && (privilege != Privilege.ADMIN_DIALOG
+                        || child.waitExit(Duration.ZERO) != 0 || (readPid() >= 0 && !isAlive()));
                 if (exited || System.nanoTime() - deadline > 0) {
-                    reader.readAvailable(search);
-                    if (seen[0]) {
-                        return;
-                    }
-                    String err = TraceFile.readHead(dir.resolve("err"), 2000);
-                    String said = head + (err == null ? "" : err) + (exited ? child.describeExit() : "");
-                    detach();
-                    if (!exited && head.length() == 0) {
-                        throw new ProfilerStartException("fs_usage (" + privilege + ") did not start tracing pid "
-                                + ProcessHandle.current().pid() + " within " + timeout.toMillis() + " ms. "
-                                + FsUsageLaunch.explain(privilege, said));
-                    }
-                    throw new ProfilerStartException(FsUsageLaunch.explain(privilege, said));
+                    fail(exited, head, timeout);
                 }
                 LockSupport.parkNanos(POLL.toNanos());
+            }
+            readPid(); // before any window: later liveness checks do no file I/O
+            trace = TraceFile.open(tracePath);
+            String fdMarker = token + "-fd";
+            marker(Path.of(MARKER_DIR + fdMarker));
+            String traceName = dir.getFileName() + "/trace";
+            boolean[] seen = {false};
+            TraceFileReader reader = new TraceFileReader(trace, 0);
+            TraceFileReader.LineSink findFd = new TraceFileReader.LineSink() {
+                @Override
+                public void line(byte[] b, int from, int to) {
+                    FsUsageLine p = FsUsageParser.parse(b, from, to - from);
+                    if (p == null || p.path() == null) {
+                        return;
+                    }
+                    if (p.group() == FsUsageLine.Group.OPEN && !p.failed() && p.path().endsWith(traceName)) {
+                        traceFd = p.fd();
+                    } else if (p.path().contains(fdMarker)) {
+                        seen[0] = true;
+                    }
+                }
+
+                @Override
+                public boolean done() {
+                    return seen[0];
+                }
+            };
+            while (!seen[0] && System.nanoTime() - deadline < 0) {
+                reader.readAvailable(findFd);
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+            if (traceFd < 0) {
+                throw new ProfilerStartException("fs_usage runs but did not show this JVM opening its output file "
+                        + tracePath + " within " + timeout.toMillis() + " ms, so the library's own reads of it could "
+                        + "not be told apart; raise -D" + FsUsageProfiler.TIMEOUT_PROPERTY + "=MILLIS");
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private void fail(boolean exited, String head, Duration timeout) {
+        StringBuilder said = new StringBuilder();
+        if (head != null) {
+            for (String line : head.split("\n")) {
+                if (said.length() < 2000 && !line.isBlank() && FsUsageParser.parse(line) == null) {
+                    said.append(line).append('\n'); // complaints, not records
+                }
+            }
+        }
+        String err = TraceFile.readHead(dir.resolve("err"), 2000);
+        String text = said + (err == null ? "" : err) + (exited ? child.describeExit() : "");
+        if (!exited && text.isBlank()) {
+            throw new ProfilerStartException("fs_usage (" + privilege + ") did not start tracing pid "
+                    + ProcessHandle.current().pid() + " within " + timeout.toMillis() + " ms. "
+                    + FsUsageLaunch.explain(privilege, text));
+        }
+        throw new ProfilerStartException(FsUsageLaunch.explain(privilege, text));
     }
 
     /** A failed readlink: the call reaches the kernel, and fs_usage prints it with its path. */
@@ -226,7 +254,12 @@ final class FsUsageTracer implements SharedTracer.Attachment {
     }
 
     Set<String> ownPaths() {
-        return Set.of(trace.path().toString());
+        return Set.of(tracePath.toString());
+    }
+
+    /** @return the descriptor of this JVM's reader of the trace, as fs_usage prints it ({@code F=}) */
+    int traceFd() {
+        return traceFd;
     }
 
     @Override
@@ -256,8 +289,9 @@ final class FsUsageTracer implements SharedTracer.Attachment {
 
     @Override
     public long traceBytes() {
+        TraceFile t = trace;
         try {
-            return trace.size();
+            return t == null ? -1 : t.size();
         } catch (IOException e) {
             return -1;
         }
@@ -277,7 +311,10 @@ final class FsUsageTracer implements SharedTracer.Attachment {
         }
         child.waitExit(Duration.ofSeconds(3)); // the watchdog exits once fs_usage has
         child.close();
-        trace.close();
+        TraceFile t = trace;
+        if (t != null) {
+            t.close();
+        }
         deleteTree(dir);
         ownDir.close();
     }

@@ -28,8 +28,8 @@ import java.util.Set;
  * {@link Scope#THREAD} keeps that thread's lines only.
  *
  * <p>fs_usage prints no path on {@code read}/{@code write} lines, only {@code F=fd}: descriptors are followed from
- * their {@code open} lines (also before the window), so that operations on the library's own files (the trace file
- * this JVM reads) are dropped.
+ * their {@code open} lines (also before the window), so that operations on the library's own files are dropped; the
+ * trace reader's descriptor, opened long before most windows, is given as an own descriptor.
  *
  * <p>Disk I/O lines ({@code RdData}, {@code WrData}, page-ins) are storage-level, not system calls, and fs_usage
  * does not filter them by pid: they never count as operations. Those issued by a thread seen on this process's
@@ -60,6 +60,7 @@ final class FsUsageWindow implements TraceFileReader.LineSink {
     private final byte[] begin;
     private final byte[] end;
     private final MarkerWindow<Void> window;
+    private final Set<Integer> ownFds;
     private final OpSink sink;
 
     private final Map<Integer, String> fdPaths = new HashMap<>();
@@ -76,14 +77,18 @@ final class FsUsageWindow implements TraceFileReader.LineSink {
      * @param endToken   unique text in the end marker's path
      * @param scope      PROCESS: every thread of the traced pid; THREAD: the begin marker's thread only
      * @param ownPaths   paths whose operations never count, besides SelfIo's own paths
+     * @param ownFds     descriptors of the library's own files opened before fs_usage could see them (the trace
+     *                   reader), whose operations never count
      * @param sink       receives the window's operations
      */
-    FsUsageWindow(String beginToken, String endToken, Scope scope, Set<String> ownPaths, OpSink sink) {
+    FsUsageWindow(String beginToken, String endToken, Scope scope, Set<String> ownPaths, Set<Integer> ownFds,
+                  OpSink sink) {
         this.beginToken = Objects.requireNonNull(beginToken, "beginToken");
         this.endToken = Objects.requireNonNull(endToken, "endToken");
         this.begin = beginToken.getBytes(StandardCharsets.UTF_8);
         this.end = endToken.getBytes(StandardCharsets.UTF_8);
         this.window = new MarkerWindow<>(beginToken, endToken, scope == Scope.THREAD, ownPaths);
+        this.ownFds = Set.copyOf(ownFds);
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
@@ -135,7 +140,7 @@ final class FsUsageWindow implements TraceFileReader.LineSink {
             return;
         }
         String path = p.fd() >= 0 ? fdPaths.get(p.fd()) : null;
-        if (window.excludes(path)) {
+        if (window.excludes(path) || (path == null && ownFds.contains(p.fd()))) {
             return;
         }
         if (p.bytes() < 0 && !p.failed()) {

@@ -41,7 +41,8 @@ class FsUsageWindowTest {
     private static final String TRACE = "/private/var/folders/xy/T/iops-fs_usage-1.trace";
 
     private static FsUsageWindow.Summary run(List<String> lines, Scope scope, Set<String> ownPaths, List<Op> ops) {
-        FsUsageWindow w = new FsUsageWindow("iops-mark-7f3a-b", "iops-mark-7f3a-e", scope, ownPaths, ops::add);
+        FsUsageWindow w = new FsUsageWindow("iops-mark-7f3a-b", "iops-mark-7f3a-e", scope, ownPaths, Set.of(),
+                ops::add);
         for (String l : lines) {
             byte[] b = l.getBytes(StandardCharsets.UTF_8);
             w.line(b, 0, b.length);
@@ -103,6 +104,22 @@ class FsUsageWindowTest {
     }
 
     @Test
+    void dropsReadsOnTheLibrarysOwnDescriptorWhoseOpenCameBeforeTheTrace() throws IOException {
+        List<String> lines = new ArrayList<>(lines("/fs_usage/window-process.txt"));
+        lines.remove(0); // the trace reader's open line: fs_usage was not running yet when the reader opened it
+        List<Op> counted = new ArrayList<>();
+        FsUsageWindow w = new FsUsageWindow("iops-mark-7f3a-b", "iops-mark-7f3a-e", Scope.PROCESS, Set.of(),
+                Set.of(7), counted::add);
+        lines.forEach(w::accept);
+        assertThat(counted).extracting(Op::bytes).containsExactly(4096L, 4096L, 4096L, 512L, 0L);
+        List<Op> unguarded = new ArrayList<>();
+        FsUsageWindow u = new FsUsageWindow("iops-mark-7f3a-b", "iops-mark-7f3a-e", Scope.PROCESS, Set.of(), Set.of(),
+                unguarded::add);
+        lines.forEach(u::accept);
+        assertThat(unguarded).extracting(Op::bytes).contains(0x8000L); // without it, the 32 KiB read would count
+    }
+
+    @Test
     void aBufferOverrunMarksTheWindowIncomplete() throws IOException {
         List<String> lines = new ArrayList<>(lines("/fs_usage/window-process.txt"));
         lines.add(6, "fs_usage: buffer overrun, events generated too quickly");
@@ -126,7 +143,7 @@ class FsUsageWindowTest {
     @Test
     void dataLinesWithoutByteCountsAreCountedAsUnsized() {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow w = new FsUsageWindow("mk-b", "mk-e", Scope.PROCESS, Set.of(), ops::add);
+        FsUsageWindow w = new FsUsageWindow("mk-b", "mk-e", Scope.PROCESS, Set.of(), Set.of(), ops::add);
         w.accept("03:51:56.000001  stat64                 [  2]           /tmp/mk-b                  0.000006   probe.5");
         // a narrow-layout write (no B=, no thread id) between wide markers: a data call of unknown size
         w.accept("03:51:57  write                                                                                              0.000038   probe       ");
@@ -138,7 +155,7 @@ class FsUsageWindowTest {
     @Test
     void markersAreFoundWhenCutFromTheLeftOrPaddedWithAngleBrackets() {
         List<Op> ops = new ArrayList<>();
-        FsUsageWindow w = new FsUsageWindow("iops-mark-1-b", "iops-mark-1-e", Scope.PROCESS, Set.of(), ops::add);
+        FsUsageWindow w = new FsUsageWindow("iops-mark-1-b", "iops-mark-1-e", Scope.PROCESS, Set.of(), Set.of(), ops::add);
         w.accept("18:50:50.229830  stat64                 [  2]           /private/tmp/iops-mark-1-b>>>>>>>>>>>>>>>>                                    0.000031   java.7");
         w.accept("18:50:50.229900  write             F=3    B=0x8                                              0.000002   java.7");
         w.accept("18:50:50.229990  stat64                 [  2]           ate/tmp/iops-mark-1-e                                    0.000031   java.7");
