@@ -28,6 +28,7 @@ final class FsUsageLaunch {
     static final String SUDOERS_LINE = "%admin ALL=(root) NOPASSWD: /usr/bin/fs_usage";
     /** Where macOS keeps fs_usage. */
     static final Path FS_USAGE = Path.of("/usr/bin/fs_usage");
+    private static final String FS_USAGE_QUOTED = quote(FS_USAGE);
 
     /** How fs_usage gets root. */
     enum Privilege {
@@ -81,10 +82,12 @@ final class FsUsageLaunch {
      */
     static String script(Path fsUsage, long pid, Path trace, Path stop, Path pidFile) {
         String p = Long.toString(pid);
-        return quote(fsUsage) + " -w -f filesys " + p + " >> " + quote(trace) + " 2>&1 & F=$!; echo $F > " + quote(pidFile)
-                + "; "
-                + "while kill -0 " + p + " 2>/dev/null && kill -0 $F 2>/dev/null && [ ! -e " + quote(stop) + " ]; "
-                + "do sleep 0.2; done; kill -TERM $F 2>/dev/null; sleep 1; kill -KILL $F 2>/dev/null; wait $F";
+        // A TERM/INT/HUP to the watchdog (the JVM ending its child) ends the wait, and so stops fs_usage too.
+        return "trap 'Q=1' TERM INT HUP; " + quote(fsUsage) + " -w -f filesys " + p + " >> " + quote(trace)
+                + " 2>&1 & F=$!; echo $F > " + quote(pidFile) + "; "
+                + "while [ -z \"$Q\" ] && kill -0 " + p + " 2>/dev/null && kill -0 $F 2>/dev/null && [ ! -e "
+                + quote(stop) + " ]; do sleep 0.2; done; kill -TERM $F 2>/dev/null; sleep 1; kill -KILL $F "
+                + "2>/dev/null; wait $F";
     }
 
     /**
@@ -99,7 +102,8 @@ final class FsUsageLaunch {
             case ROOT -> List.of("/bin/sh", "-c", script);
             // sudoers allows fs_usage only; the watchdog runs as the user and signals sudo, which relays the
             // signal to fs_usage (a user may signal the sudo it started)
-            case SUDO -> List.of("/bin/sh", "-c", "/usr/bin/sudo -n " + script);
+            case SUDO -> List.of("/bin/sh", "-c",
+                    script.replace(FS_USAGE_QUOTED, "/usr/bin/sudo -n " + FS_USAGE_QUOTED));
             // osascript returns when the script ends: the script runs in the background of the root shell
             case ADMIN_DIALOG -> List.of("/usr/bin/osascript", "-e", "do shell script \""
                     + ("(" + script + ") > /dev/null 2>&1 &").replace("\\", "\\\\").replace("\"", "\\\"")

@@ -10,7 +10,6 @@ import dev.iops.tracer.TraceFileReader;
 
 import java.io.IOException;
 import java.lang.ref.Cleaner;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,8 +77,8 @@ final class FsUsageTracer implements SharedTracer.Attachment {
             };
             Path tracePath = Files.createFile(dir.resolve("trace"));
             Privilege privilege = privilege();
-            String script = FsUsageLaunch.script(FsUsageLaunch.FS_USAGE, pid, tracePath.toRealPath(), dir.resolve("stop").toAbsolutePath(),
-                    dir.resolve("pid").toAbsolutePath());
+            String script = FsUsageLaunch.script(FsUsageLaunch.FS_USAGE, pid, tracePath.toRealPath(),
+                    dir.resolve("stop").toAbsolutePath(), dir.resolve("pid").toAbsolutePath());
             child = ChildProcess.of(FsUsageProfiler.NAME, FsUsageLaunch.command(privilege, script))
                     .stderrTo(dir.resolve("err")).start();
             FsUsageTracer t = new FsUsageTracer(child, dir, tracePath, dir.resolve("stop"), dir.resolve("pid"),

@@ -53,10 +53,11 @@ class FsUsageLaunchTest {
     @Test
     void theWatchdogStopsOnlyItsOwnFsUsageByPidWhenAskedOrWhenTheJvmIsGone() {
         String s = FsUsageLaunch.script(FsUsageLaunch.FS_USAGE, 4242, TRACE, STOP, PID);
-        assertThat(s).isEqualTo("'/usr/bin/fs_usage' -w -f filesys 4242 >> '/private/var/folders/x y/T/iops-fs_usage-1/"
-                + "trace' 2>&1 & F=$!; echo $F > '/private/var/folders/x y/T/iops-fs_usage-1/pid'; while kill -0 4242 "
-                + "2>/dev/null && kill -0 $F 2>/dev/null && [ ! -e '/private/var/folders/x y/T/iops-fs_usage-1/stop' ]; "
-                + "do sleep 0.2; done; kill -TERM $F 2>/dev/null; sleep 1; kill -KILL $F 2>/dev/null; wait $F");
+        assertThat(s).isEqualTo("trap 'Q=1' TERM INT HUP; '/usr/bin/fs_usage' -w -f filesys 4242 >> "
+                + "'/private/var/folders/x y/T/iops-fs_usage-1/trace' 2>&1 & F=$!; echo $F > "
+                + "'/private/var/folders/x y/T/iops-fs_usage-1/pid'; while [ -z \"$Q\" ] && kill -0 4242 2>/dev/null "
+                + "&& kill -0 $F 2>/dev/null && [ ! -e '/private/var/folders/x y/T/iops-fs_usage-1/stop' ]; do sleep "
+                + "0.2; done; kill -TERM $F 2>/dev/null; sleep 1; kill -KILL $F 2>/dev/null; wait $F");
         assertThat(s).doesNotContain("killall").contains("-f filesys").doesNotContain("filesystem");
     }
 
@@ -67,12 +68,12 @@ class FsUsageLaunchTest {
 
     @Test
     void buildsOneCommandPerPrivilege() {
-        String s = "'/usr/bin/fs_usage' -w -f filesys 1 >> '/t' 2>&1 & F=$!; echo \"$F\"";
+        String s = "trap 'Q=1' TERM; '/usr/bin/fs_usage' -w -f filesys 1 >> '/t' 2>&1 & F=$!; echo \"$F\"";
         assertThat(FsUsageLaunch.command(Privilege.ROOT, s)).isEqualTo(List.of("/bin/sh", "-c", s));
         assertThat(FsUsageLaunch.command(Privilege.SUDO, s)).isEqualTo(List.of("/bin/sh", "-c",
-                "/usr/bin/sudo -n '/usr/bin/fs_usage' -w -f filesys 1 >> '/t' 2>&1 & F=$!; echo \"$F\""));
+                "trap 'Q=1' TERM; /usr/bin/sudo -n '/usr/bin/fs_usage' -w -f filesys 1 >> '/t' 2>&1 & F=$!; echo \"$F\""));
         assertThat(FsUsageLaunch.command(Privilege.ADMIN_DIALOG, s)).isEqualTo(List.of("/usr/bin/osascript", "-e",
-                "do shell script \"('/usr/bin/fs_usage' -w -f filesys 1 >> '/t' 2>&1 & F=$!; echo \\\"$F\\\") > "
+                "do shell script \"(trap 'Q=1' TERM; '/usr/bin/fs_usage' -w -f filesys 1 >> '/t' 2>&1 & F=$!; echo \\\"$F\\\") > "
                         + "/dev/null 2>&1 &\" with administrator privileges"));
     }
 

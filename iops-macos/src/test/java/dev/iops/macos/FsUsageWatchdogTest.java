@@ -93,6 +93,22 @@ class FsUsageWatchdogTest {
     }
 
     @Test
+    void stopsItsTracerWhenTheWatchdogItselfIsTerminated() throws Exception {
+        Path trace = Files.createFile(dir.resolve("trace"));
+        Process sh = new ProcessBuilder(FsUsageLaunch.command(Privilege.ROOT, FsUsageLaunch.script(fakeFsUsage(),
+                ProcessHandle.current().pid(), trace, dir.resolve("stop"), dir.resolve("pid")))).start();
+        try {
+            long tracer = awaitPid(dir.resolve("pid"));
+            sh.destroy(); // SIGTERM, as ChildProcess.close() and the JVM's shutdown hook send it
+            assertThat(sh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            awaitGone(tracer);
+        } finally {
+            sh.destroyForcibly();
+            killTracer(dir.resolve("pid"));
+        }
+    }
+
+    @Test
     void stopsItsTracerWhenTheWatchedJvmIsGone() throws Exception {
         Path trace = Files.createFile(dir.resolve("trace"));
         Process jvm = new ProcessBuilder("sleep", "1").start(); // stands in for a JVM killed with SIGKILL
