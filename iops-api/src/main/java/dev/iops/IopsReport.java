@@ -326,8 +326,8 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
 
     /**
      * A table a person reads at a glance: profiler, scope and elapsed time; operations, bytes, IOPS and
-     * throughput by read, write and total; then the histogram, detail and notes when present. Binary units
-     * (KiB, MiB). Unmeasured figures print as {@code n/a}. The layout is for people and may change; parse
+     * throughput by read, write and total; then the histogram, detail, device table and notes when present. Binary
+     * units (KiB, MiB). Unmeasured figures print as {@code n/a}. The layout is for people and may change; parse
      * {@link #toJson()} instead.
      *
      * @return the table, lines separated by {@code \n}, ending with a newline
