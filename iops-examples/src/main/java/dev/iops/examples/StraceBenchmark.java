@@ -234,7 +234,7 @@ public final class StraceBenchmark {
         for (int i = 0; i < RUNS; i++) {
             for (int pinned = 0; pinned < modes.length; pinned++) {
                 System.setProperty(StraceProfiler.PIN_PROPERTY, modes[pinned]);
-                IopsReport r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                IopsReport r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
                     writes(file);
                     return null;
                 }).report();

@@ -48,10 +48,8 @@ class DevicesOnLinuxTest {
         StringBuilder runs = new StringBuilder();
         boolean merged = false;
         for (int run = 0; run < 5 && !merged; run++) {
-            IopsReport r = Iops.with().profiler("procfs").devices().measure(() -> {
-                Workloads.writeAndSync(file, 64, MIB);
-                return null;
-            }).report();
+            IopsReport r = Iops.with().profiler("procfs").devices()
+                    .measure(() -> Workloads.writeAndSync(file, 64, MIB));
             assertThat(r.writeOps()).isEqualTo(64); // the syscall view: 64 write calls
             DeviceIo d = r.devices().stream().filter(x -> x.name().equals(disk)).findFirst()
                     .orElseThrow(() -> new AssertionError("no device " + disk + " in " + r.devices()));

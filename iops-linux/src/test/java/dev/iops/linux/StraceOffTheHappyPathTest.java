@@ -229,7 +229,7 @@ class StraceOffTheHappyPathTest {
         ChildProcess[] child = new ChildProcess[1];
         IopsReport r;
         try (SelfIo.Registration mine = SelfIo.ownPath(own)) {
-            r = strace(Scope.PROCESS).histogram().measure(() -> {
+            r = strace(Scope.PROCESS).histogram().measureValue(() -> {
                 write(own, 100, 4096); // another provider's file, say jfr's recording
                 Workloads.writeStream(user);
                 child[0] = ChildProcess.of("test", List.of("/bin/sh", "-c", "echo child > '" + childs + "'"))

@@ -68,13 +68,13 @@ class StracePinnedThreadTest {
     void countsStayExactAndTheHelpersTrafficIsNeverCounted() throws Exception {
         Path file = dir.resolve("p.bin");
         Workloads.writeStream(file);
-        IopsReport inner = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+        IopsReport inner = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
             Workloads.writeStream(file);
             return null;
         }).report();
         assertThat(inner.writeOps()).isEqualTo(1000);
         java.util.Set<String> pipes = new java.util.HashSet<>();
-        IopsReport all = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.PROCESS).measure(() -> {
+        IopsReport all = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.PROCESS).measureValue(() -> {
             pipes.addAll(StraceTracer.current().helper().pipes());
             Thread other = new Thread(() -> {
                 for (int i = 0; i < 3; i++) {

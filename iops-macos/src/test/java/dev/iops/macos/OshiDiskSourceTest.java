@@ -30,10 +30,8 @@ class OshiDiskSourceTest {
     @EnabledOnOs(OS.LINUX)
     void someDiskShowsThe64MiBWrittenAndSyncedInTheBlock() throws IOException {
         Path file = dir.resolve("big.bin");
-        IopsReport r = Iops.with().profiler("oshi").devices().measure(() -> {
-            Workloads.writeAndSync(file, 64, 1 << 20);
-            return null;
-        }).report();
+        IopsReport r = Iops.with().profiler("oshi").devices()
+                .measure(() -> Workloads.writeAndSync(file, 64, 1 << 20));
         assertThat(r.devices()).isNotEmpty();
         assertThat(r.devices()).anySatisfy(d -> assertThat(d.bytesWritten()).isGreaterThanOrEqualTo(64L << 20));
         assertThat(r.devices()).extracting(DeviceIo::name).allSatisfy(n -> assertThat(n).doesNotStartWith("/dev/"));

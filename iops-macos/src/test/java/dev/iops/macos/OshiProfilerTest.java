@@ -31,10 +31,7 @@ class OshiProfilerTest {
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void countsStorageBytesOf64MiBWrittenAndSyncedAndNoOperations() throws IOException {
         Path file = dir.resolve("big.bin");
-        IopsReport r = Iops.with().profiler("oshi").measure(() -> {
-            Workloads.writeAndSync(file, 64, MIB);
-            return null;
-        }).report();
+        IopsReport r = Iops.with().profiler("oshi").measure(() -> Workloads.writeAndSync(file, 64, MIB));
         assertThat(r.profiler()).isEqualTo("oshi");
         assertThat(r.bytesWritten()).isGreaterThanOrEqualTo(64L * MIB);
         assertThat(r.isMeasured(Figure.WRITE_OPS)).isFalse();
