@@ -87,6 +87,15 @@ class DevicesOnLinuxTest {
     }
 
     @Test
+    void anOuterSessionDoesNotCountTheDeviceReadingsOfASessionNestedInIt() {
+        Runnable inner = () -> Iops.with().profiler("procfs").scope(Scope.THREAD).devices().measure(() -> { });
+        inner.run(); // warm
+        IopsReport outer = Iops.with().profiler("procfs").scope(Scope.THREAD).measure(inner::run);
+        assertThat(outer.readOps()).as("the inner session's /proc/diskstats reads, booked as own I/O").isZero();
+        assertThat(outer.bytesRead()).isZero();
+    }
+
+    @Test
     void reportsWithoutDevicesAskedHaveNone() {
         IopsReport r = Iops.with().profiler("procfs").measure(() -> { });
         assertThat(r.devices()).isEmpty();
