@@ -115,6 +115,7 @@ public final class IopsSession implements AutoCloseable {
             if (!stopped) {
                 LOG.warn("iops: a session measured by '{}' was never stopped; its recording was released when the "
                         + "session became unreachable. Stop sessions with try-with-resources.", profiler);
+                SelfIo.sessionClosed();
             }
             recording.close();
         }
@@ -128,7 +129,15 @@ public final class IopsSession implements AutoCloseable {
      */
     static IopsSession open(List<Profiler> profilers, Selection.Options options, LongSupplier clock) {
         Set<String> tracers = SelfIo.attachedTracers();
-        return new IopsSession(Selection.start(profilers, options, System::getProperty), options.scope(), clock, tracers);
+        SelfIo.sessionOpened();
+        Selection.Started started;
+        try {
+            started = Selection.start(profilers, options, System::getProperty);
+        } catch (RuntimeException | Error e) {
+            SelfIo.sessionClosed();
+            throw e;
+        }
+        return new IopsSession(started, options.scope(), clock, tracers);
     }
 
     /**
@@ -161,6 +170,7 @@ public final class IopsSession implements AutoCloseable {
                 throw failure;
             } finally {
                 abandoned.stopped = true;
+                SelfIo.sessionClosed(); // before the release: a tracer detaches only when no other window is open
                 cleanable.clean(); // releases the recording now, once
             }
         }

@@ -83,7 +83,14 @@ public final class ChildProcess implements AutoCloseable {
         this.own = SelfIo.ownProcess(process.pid());
         this.files.forEach(f -> ownFiles.add(SelfIo.ownPath(f)));
         this.hook = new Thread(this::endAtExit, "iops-" + what + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            endAtExit(); // the JVM is already exiting: no child may outlive it
+            own.close();
+            ownFiles.forEach(SelfIo.Registration::close);
+            throw exiting;
+        }
     }
 
     /**
@@ -192,7 +199,9 @@ public final class ChildProcess implements AutoCloseable {
                             : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(stdout)
                     .redirectError(stderr);
-            try {
+            // Starting a process is I/O on the caller's thread (the JDK's spawn helper talks over pipes), inside
+            // whatever window another session has open: metered, so that window takes it out.
+            try (SelfIo.Meter meter = SelfIo.meter()) {
                 return new ChildProcess(what, pb.start(), grace, files, gated);
             } catch (IOException | RuntimeException e) {
                 files.forEach(ChildProcess::deleteQuietly);
@@ -217,6 +226,7 @@ public final class ChildProcess implements AutoCloseable {
         in.write(GO);
         in.flush();
         SelfIo.count(0, 0, 1, GO.length); // a write(2) on the caller's thread, inside whatever window is open
+        SelfIo.countUnnamed(true, GO.length); // and a pathless JVM-level write, for jfr
     }
 
     /**
@@ -366,10 +376,8 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.debug("iops: could not delete {}: {}", path, e.getMessage());
+        if (!SelfIo.deleteOwnFile(path)) { // also ends its registration, if SelfIo made it
+            LOG.debug("iops: could not delete {}", path);
         }
     }
 }

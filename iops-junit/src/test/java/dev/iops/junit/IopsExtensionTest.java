@@ -171,7 +171,7 @@ class IopsExtensionTest {
                         + "status 9 during the block. The partial report is attached "
                         + "(IncompleteReportException.partialReport()).");
         assertThat(run.entry("profilerDiesDuringTheTest()", "iops"))
-                .contains("PARTIAL: dies-test failed during the block");
+                .contains("PARTIAL: dies-test failed during the measured block");
     }
 
     @Test

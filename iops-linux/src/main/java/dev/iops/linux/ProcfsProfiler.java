@@ -84,6 +84,7 @@ public final class ProcfsProfiler implements Profiler {
             SelfIo.ownPath(Path.of("/proc/" + pid + "/task")); // each thread's files, as a tracer resolves them
             SelfIo.ownPath(Path.of("/proc/self/task")); // the same, as ServiceThreads opens them
             SelfIo.installMeter(ThreadMeter::start);
+            SelfIo.installRuntimeThreads(SERVICE::isServiceTid);
             return true;
         }
     }

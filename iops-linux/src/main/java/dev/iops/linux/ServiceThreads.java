@@ -42,6 +42,14 @@ final class ServiceThreads {
         return false;
     }
 
+    /**
+     * @param tid an OS thread id of this process
+     * @return true if it is (or was, when first asked) a JVM service thread; false when it cannot be told
+     */
+    boolean isServiceTid(long tid) {
+        return serviceByTid.computeIfAbsent(Long.toString(tid), t -> isService(readText(t, "comm", new byte[64])));
+    }
+
     /** The counters of each service thread alive now, by thread id; {@code null} where they cannot be listed. */
     Map<String, ProcIo> read(byte[] buffer) {
         String[] tids = TASKS.list();

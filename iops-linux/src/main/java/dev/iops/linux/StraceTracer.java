@@ -37,7 +37,8 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(StraceTracer.class);
     /** Markers are readlink calls on paths under this directory, which does not exist. */
     static final String MARKER_DIR = "/nonexistent/iops-strace/";
-    private static final String PREFIX = "iops-strace-";
+    /** {@code iops-strace-<pid>-}: the pid keeps this JVM's files apart from other JVMs' in a shared temp dir. */
+    static final String PREFIX = "iops-strace-" + ProcessHandle.current().pid() + "-";
     private static final Duration POLL = Duration.ofNanos(200_000);
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -119,8 +120,10 @@ final class StraceTracer implements SharedTracer.Attachment {
         // started before strace, so that neither it nor the taskset runs it makes are ever traced
         AffinityHelper helper = s.pinThread() && cpu >= 0 ? AffinityHelper.start(s.taskset()) : null;
         try {
-            tracePath = Files.createTempFile(PREFIX, ".trace");
-            err = Files.createTempFile(PREFIX, ".err");
+            // not createTempFile: its random names read /dev/urandom now and then, inside whatever window is open
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            tracePath = SelfIo.createOwnFile(tmp, PREFIX, ".trace");
+            err = SelfIo.createOwnFile(tmp, PREFIX, ".err");
             trace = TraceFile.open(tracePath);
             new TraceFileReader(trace, 0).readAvailable(new TraceWindow(null, null, false, Set.of(), op -> { }));
             List<String> cmd = new ArrayList<>();
@@ -177,7 +180,10 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final String[] SESSION_CLASSES = {"dev.iops.IopsReport", "dev.iops.OpDetail", "dev.iops.PathStats",
         "dev.iops.IoTotals", "dev.iops.LatencySummary", "dev.iops.TimeSizeGrid", "dev.iops.SizeHistogram$Bucket",
         "dev.iops.Figure", "dev.iops.spi.RecordingResult", "java.util.concurrent.ScheduledThreadPoolExecutor",
-        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask"};
+        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "dev.iops.Measured",
+        // the aggregator's per-path table, first used by a report with paths (a nested session's, in the outer window)
+        "dev.iops.internal.Aggregator$Acc", "dev.iops.internal.Aggregator$Tracked", "java.util.ArrayList$SubList",
+        "java.util.ArrayList$SubList$1"};
 
     /**
      * Runs the window code once on made-up lines before strace attaches. Every class loaded and every lambda or
@@ -389,8 +395,7 @@ final class StraceTracer implements SharedTracer.Attachment {
         if (helper != null) {
             helper.close();
         }
-        trace.close();
-        deleteQuietly(errFile);
+        trace.close(); // the child deleted the trace and its stderr file
         attached.close();
     }
 
@@ -420,10 +425,8 @@ final class StraceTracer implements SharedTracer.Attachment {
 
     private static void deleteQuietly(Path path) {
         if (path != null) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                LOG.debug("iops: could not delete {}: {}", path, e.getMessage());
+            if (!SelfIo.deleteOwnFile(path)) { // also ends its registration, if SelfIo made it
+                LOG.debug("iops: could not delete {}", path);
             }
         }
     }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * file: the inner report must show exactly its own, the outer exactly both, and neither any read.
  */
 class NestingMatrixTest {
-    private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, "jfr");
+    private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr");
 
     @TempDir
     Path dir;
@@ -68,7 +68,7 @@ class NestingMatrixTest {
         IopsReport o = reports[0];
         IopsReport i = reports[1];
         // One line per report, so a failure shows every figure of both at once.
-        assertThat(figures("outer", o) + "; " + figures("inner", i)).isEqualTo(
+        assertThat(figures("outer", o) + "; " + figures("inner", i)).as("%s%n%s", o.toText(), i.toText()).isEqualTo(
                 "outer: 0 reads, 0 B read, 2000 writes, 8192000 B written; "
                         + "inner: 0 reads, 0 B read, 1000 writes, 4096000 B written");
     }

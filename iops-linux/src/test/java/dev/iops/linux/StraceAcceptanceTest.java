@@ -275,7 +275,7 @@ class StraceAcceptanceTest {
         assertThat(inner[0].readOps()).isZero();
         assertThat(outer.writeOps()).isEqualTo(1200);
         assertThat(outer.bytesWritten()).isEqualTo(1200L * 4096);
-        assertThat(outer.readOps()).as("the inner session's reads of the trace file").isZero();
+        assertThat(outer.readOps()).as("the inner session's reads of the trace file:%n%s", outer.toText()).isZero();
     }
 
     @Test
@@ -385,7 +385,7 @@ class StraceAcceptanceTest {
     void twoHundredStartStopCyclesLeaveNoProcessFileOrDescriptorBehind() throws IOException {
         strace(Scope.THREAD).measure(() -> { });
         assertThat(StraceTracer.detachIdle()).isTrue();
-        long fdsBefore = openDescriptors();
+        java.util.SortedSet<String> fdsBefore = openDescriptors();
         long attachesBefore = StraceTracer.attaches();
         long t0 = System.nanoTime();
         for (int i = 0; i < 200; i++) {
@@ -402,20 +402,32 @@ class StraceAcceptanceTest {
         assertThat(openDescriptors()).isEqualTo(fdsBefore);
     }
 
-    private static List<ProcessHandle> straceChildren() {
+    /** @return strace processes this JVM started that still run */
+    static List<ProcessHandle> straceChildren() {
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/strace")).orElse(false)).toList();
     }
 
-    private static List<Path> tempFiles() throws IOException {
+    /** @return this JVM's strace temp files */
+    static List<Path> tempFiles() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("iops-strace-")).toList();
+            // this JVM's files only: other test JVMs on the machine share the temp directory
+            return s.filter(p -> p.getFileName().toString().startsWith(StraceTracer.PREFIX)).toList();
         }
     }
 
-    private static long openDescriptors() throws IOException {
+    /** What each open descriptor refers to, so a leak names itself. */
+    private static java.util.SortedSet<String> openDescriptors() throws IOException {
+        java.util.SortedSet<String> targets = new java.util.TreeSet<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
+            for (Path fd : (Iterable<Path>) s::iterator) {
+                try {
+                    targets.add(fd.getFileName() + " -> " + Files.readSymbolicLink(fd));
+                } catch (IOException gone) {
+                    // the directory stream's own descriptor, closed by now
+                }
+            }
         }
+        return targets;
     }
 }

@@ -74,7 +74,7 @@ class StracePinnedThreadTest {
         }).report();
         assertThat(inner.writeOps()).isEqualTo(1000);
         java.util.Set<String> pipes = new java.util.HashSet<>();
-        IopsReport all = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.PROCESS).measureValue(() -> {
+        IopsReport all = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.PROCESS).measure(() -> {
             pipes.addAll(StraceTracer.current().helper().pipes());
             Thread other = new Thread(() -> {
                 for (int i = 0; i < 3; i++) {
@@ -84,8 +84,7 @@ class StracePinnedThreadTest {
             });
             other.start();
             other.join();
-            return null;
-        }).report();
+        });
         assertThat(all.detail().orElseThrow().topPaths()).extracting(PathStats::path)
                 .doesNotContainAnyElementsOf(pipes);
         assertThat(pipes).hasSize(2);
