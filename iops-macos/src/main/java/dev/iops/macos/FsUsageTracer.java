@@ -13,15 +13,15 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One fs_usage attached to this JVM (the thin OS layer; every decision is in {@link FsUsageLaunch}): a temp
- * directory with the trace file fs_usage appends to, its stop file and its pid file; the watchdog shell started
+ * One fs_usage attached to this JVM (the thin OS layer; every decision is in {@link FsUsageLaunch}): the trace file
+ * fs_usage appends to (a counter-named own file in the temp directory), its stop, pid and stderr files next to it;
+ * the watchdog shell started
  * through {@link ChildProcess}; readiness by markers seen in the trace. ktrace is exclusive, so one per JVM:
  * {@link #SHARED}. <b>Never run on macOS by its author</b> (no Mac was available); see the README.
  * Thread-safe.
@@ -37,7 +37,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
             FsUsageTracer::attach, Cleaner.create());
 
     private final ChildProcess child;
-    private final Path dir;
+    private final Path errFile;
     private final Path tracePath;
     private volatile TraceFile trace; // opened once fs_usage runs, so that fs_usage sees the open and its fd
     private volatile int traceFd = -1;
@@ -45,44 +45,53 @@ final class FsUsageTracer implements SharedTracer.Attachment {
     private final Path pidFile;
     private final Privilege privilege;
     private final String token;
-    private final SelfIo.Registration ownDir;
+    private final SelfIo.Registration ownFiles;
     private volatile boolean detached;
     private volatile long tracerPid = -1; // read once from the pid file: no file I/O in later liveness checks
 
-    private FsUsageTracer(ChildProcess child, Path dir, Path tracePath, Path stop, Path pidFile, Privilege privilege,
-                          String token, SelfIo.Registration ownDir) {
+    private FsUsageTracer(ChildProcess child, Path errFile, Path tracePath, Path stop, Path pidFile,
+                          Privilege privilege, String token, SelfIo.Registration ownFiles) {
         this.child = child;
-        this.dir = dir;
+        this.errFile = errFile;
         this.tracePath = tracePath;
         this.stop = stop;
         this.pidFile = pidFile;
         this.privilege = privilege;
         this.token = token;
-        this.ownDir = ownDir;
+        this.ownFiles = ownFiles;
     }
 
     private static FsUsageTracer attach(Duration timeout) {
         long pid = ProcessHandle.current().pid();
         String token = "iops-m-" + Long.toString(pid, 36) + "-" + Long.toString(System.nanoTime(), 36);
-        Path dir = null;
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path tracePath = null;
         SelfIo.Registration own = null;
         ChildProcess child = null;
         try {
-            dir = Files.createTempDirectory("iops-fs_usage-");
-            SelfIo.Registration asGiven = SelfIo.ownPath(dir);
-            SelfIo.Registration real = SelfIo.ownPath(dir.toRealPath()); // /var/folders is /private/var/folders
+            // Counter names, not createTempFile: no /dev/urandom read inside another session's window.
+            tracePath = SelfIo.createOwnFile(tmp, "iops-fs_usage-", ".trace");
+            String base = tracePath.toString().substring(0, tracePath.toString().length() - ".trace".length());
+            Path real = tracePath.toRealPath(); // /var/folders is /private/var/folders: fs_usage prints this one
+            Path stop = Path.of(base + ".stop");
+            Path pidFile = Path.of(base + ".pid");
+            Path err = Path.of(base + ".err");
+            SelfIo.Registration r1 = SelfIo.ownPath(real);
+            SelfIo.Registration r2 = SelfIo.ownPath(stop);
+            SelfIo.Registration r3 = SelfIo.ownPath(pidFile);
+            SelfIo.Registration r4 = SelfIo.ownPath(err);
             own = () -> {
-                asGiven.close();
-                real.close();
+                r1.close();
+                r2.close();
+                r3.close();
+                r4.close();
             };
-            Path tracePath = Files.createFile(dir.resolve("trace"));
             Privilege privilege = privilege();
-            String script = FsUsageLaunch.script(FsUsageLaunch.FS_USAGE, pid, tracePath.toRealPath(),
-                    dir.resolve("stop").toAbsolutePath(), dir.resolve("pid").toAbsolutePath());
-            child = ChildProcess.of(FsUsageProfiler.NAME, FsUsageLaunch.command(privilege, script))
-                    .stderrTo(dir.resolve("err")).start();
-            FsUsageTracer t = new FsUsageTracer(child, dir, tracePath, dir.resolve("stop"), dir.resolve("pid"),
-                    privilege, token, own);
+            String script = FsUsageLaunch.script(FsUsageLaunch.FS_USAGE, pid, real, stop.toAbsolutePath(),
+                    pidFile.toAbsolutePath());
+            child = ChildProcess.of(FsUsageProfiler.NAME, FsUsageLaunch.command(privilege, script)).stderrTo(err)
+                    .start();
+            FsUsageTracer t = new FsUsageTracer(child, err, tracePath, stop, pidFile, privilege, token, own);
             try {
                 // the password dialog waits for a person
                 t.synchronise(privilege == Privilege.ADMIN_DIALOG ? timeout.plusSeconds(120) : timeout);
@@ -92,27 +101,30 @@ final class FsUsageTracer implements SharedTracer.Attachment {
             }
             return t;
         } catch (IOException e) {
-            cleanUp(child, dir, own);
-            throw new ProfilerStartException("fs_usage could not be started (" + e + "). Check that "
-                    + System.getProperty("java.io.tmpdir") + " is writable, or use -Diops.profiler=jfr.", e);
+            cleanUp(child, tracePath, own);
+            throw new ProfilerStartException("fs_usage could not be started (" + e + "). Check that " + tmp
+                    + " is writable, or use -Diops.profiler=jfr.", e);
         } catch (RuntimeException e) {
-            cleanUp(child, dir, own);
+            cleanUp(child, tracePath, own);
             throw e;
         }
     }
 
-    private static void cleanUp(ChildProcess child, Path dir, SelfIo.Registration own) {
-        if (dir != null) {
+    private static void cleanUp(ChildProcess child, Path tracePath, SelfIo.Registration own) {
+        if (tracePath != null) {
+            String base = tracePath.toString().substring(0, tracePath.toString().length() - ".trace".length());
             try {
-                Files.createFile(dir.resolve("stop")); // the watchdog stops fs_usage if it started
+                Files.createFile(Path.of(base + ".stop")); // the watchdog stops fs_usage if it started
             } catch (IOException | RuntimeException ignored) {
-                // the directory is gone: so is the watchdog's reason to wait
+                // already there
             }
-        }
-        if (child != null) {
+            if (child != null) {
+                child.close();
+            }
+            deleteFiles(tracePath, Path.of(base + ".stop"), Path.of(base + ".pid"), Path.of(base + ".err"));
+        } else if (child != null) {
             child.close();
         }
-        deleteTree(dir);
         if (own != null) {
             own.close();
         }
@@ -177,7 +189,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
             trace = TraceFile.open(tracePath);
             String fdMarker = token + "-fd";
             marker(Path.of(MARKER_DIR + fdMarker));
-            String traceName = dir.getFileName() + "/trace";
+            String traceName = tracePath.getFileName().toString();
             boolean[] seen = {false};
             TraceFileReader reader = new TraceFileReader(trace, 0);
             TraceFileReader.LineSink findFd = new TraceFileReader.LineSink() {
@@ -224,7 +236,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
                 }
             }
         }
-        String err = TraceFile.readHead(dir.resolve("err"), 2000);
+        String err = TraceFile.readHead(errFile, 2000);
         String text = said + (err == null ? "" : err) + (exited ? child.describeExit() : "");
         if (!exited && text.isBlank()) {
             throw new ProfilerStartException("fs_usage (" + privilege + ") did not start tracing pid "
@@ -314,25 +326,19 @@ final class FsUsageTracer implements SharedTracer.Attachment {
         if (t != null) {
             t.close();
         }
-        deleteTree(dir);
-        ownDir.close();
+        deleteFiles(tracePath, stop, pidFile, errFile);
+        ownFiles.close();
     }
 
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        for (String name : List.of("trace", "stop", "pid", "err")) {
+    /** The trace was made with SelfIo.createOwnFile; the others are plain files next to it. */
+    private static void deleteFiles(Path trace, Path... others) {
+        SelfIo.deleteOwnFile(trace);
+        for (Path p : others) {
             try {
-                Files.deleteIfExists(dir.resolve(name));
+                Files.deleteIfExists(p);
             } catch (IOException | RuntimeException ignored) {
                 // a root-owned leftover cannot be removed by us; nothing else to do
             }
-        }
-        try {
-            Files.deleteIfExists(dir);
-        } catch (IOException | RuntimeException ignored) {
-            // not empty: fs_usage still held the trace open; the JVM-exit hook of the child retries
         }
     }
 }
