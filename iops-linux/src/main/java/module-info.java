@@ -7,4 +7,5 @@ module dev.iops.linux {
     requires com.sun.jna;
 
     provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler;
+    provides dev.iops.spi.DeviceSource with dev.iops.linux.DiskStatsSource;
 }

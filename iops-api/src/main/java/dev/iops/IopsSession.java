@@ -1,6 +1,7 @@
 package dev.iops;
 
 import dev.iops.internal.Aggregator;
+import dev.iops.internal.Devices;
 import dev.iops.internal.Selection;
 import dev.iops.spi.IoCounters;
 import dev.iops.spi.OpSink;
@@ -77,6 +78,8 @@ public final class IopsSession implements AutoCloseable {
 
     private IopsReport report;
     private IncompleteReportException failure;
+    /** Set by the builder right after open when devices() was asked; read after the profiler stops. */
+    volatile Devices.Window devices;
 
     private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart) {
         this.profiler = started.profiler();
@@ -167,7 +170,7 @@ public final class IopsSession implements AutoCloseable {
                     aggregator.window(elapsed);
                 }
                 RecordingResult result = recording.stop(aggregator != null ? aggregator : NO_SINK);
-                report = build(result, elapsed);
+                report = withDevices(build(result, elapsed));
                 return report;
             } catch (RuntimeException e) {
                 failure = incomplete(e, elapsed);
@@ -200,7 +203,13 @@ public final class IopsSession implements AutoCloseable {
                     + "); its counters are unknown");
         }
         return new IncompleteReportException("Profiler '" + profiler.name() + "' " + what + ": " + message
-                + ". The partial report is attached (IncompleteReportException.partialReport()).", partial, cause);
+                + ". The partial report is attached (IncompleteReportException.partialReport()).", withDevices(partial),
+                cause);
+    }
+
+    private IopsReport withDevices(IopsReport r) {
+        Devices.Window d = devices;
+        return d == null ? r : d.end(r);
     }
 
     private List<String> notes(List<String> fromRecording) {

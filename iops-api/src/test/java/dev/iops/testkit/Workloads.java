@@ -153,4 +153,22 @@ public final class Workloads {
     public static String figures(long reads, long bytesRead, long writes, long bytesWritten) {
         return reads + " reads, " + bytesRead + " B read, " + writes + " writes, " + bytesWritten + " B written";
     }
+
+    /**
+     * {@code blocks} {@code write(2)} calls of {@code blockSize} bytes through a FileChannel, then one {@code fsync}:
+     * every byte reaches the device inside the call (for storage-level and device-level figures).
+     */
+    public static void writeAndSync(Path file, int blocks, int blockSize) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(blockSize);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < blocks; i++) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            ch.force(true);
+        }
+    }
 }
