@@ -20,6 +20,16 @@ import java.util.Set;
  */
 abstract class BrokenJfr implements Profiler {
     private final Profiler jfr = new JfrProfiler();
+    private final String name;
+
+    BrokenJfr(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
 
     @Override
     public int priority() {
@@ -45,9 +55,8 @@ abstract class BrokenJfr implements Profiler {
         /** Its name. */
         public static final String NAME = "broken-drops-one-write";
 
-        @Override
-        public String name() {
-            return NAME;
+        public DropsOneWrite() {
+            super(NAME);
         }
 
         @Override
@@ -90,9 +99,8 @@ abstract class BrokenJfr implements Profiler {
         /** Its name. */
         public static final String NAME = "broken-ignores-thread-scope";
 
-        @Override
-        public String name() {
-            return NAME;
+        public IgnoresThreadScope() {
+            super(NAME);
         }
 
         @Override
