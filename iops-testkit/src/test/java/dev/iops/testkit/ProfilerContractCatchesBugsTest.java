@@ -6,6 +6,10 @@ import dev.iops.jvm.JfrProfiler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -26,7 +30,19 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * where they allow other threads' I/O: the test JVM's own writes make their outcome depend on timing.)
  */
 class ProfilerContractCatchesBugsTest {
-    // Not named *Test: run here through the JUnit engine only, never on their own by surefire.
+    private static final String PLANTED = "iops.testkit.planted-bugs";
+
+    /** Disables the contract classes below unless this test runs them (surefire may select nested classes). */
+    static final class OnlyFromThisTest implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return context.getConfigurationParameter(PLANTED).isPresent()
+                    ? ConditionEvaluationResult.enabled("run by ProfilerContractCatchesBugsTest")
+                    : ConditionEvaluationResult.disabled("runs only inside ProfilerContractCatchesBugsTest");
+        }
+    }
+
+    @ExtendWith(OnlyFromThisTest.class)
     static class RealJfr extends ProfilerContract {
         @Override
         protected String profilerName() {
@@ -34,6 +50,7 @@ class ProfilerContractCatchesBugsTest {
         }
     }
 
+    @ExtendWith(OnlyFromThisTest.class)
     static class DropsOneWrite extends ProfilerContract {
         @Override
         protected String profilerName() {
@@ -41,6 +58,7 @@ class ProfilerContractCatchesBugsTest {
         }
     }
 
+    @ExtendWith(OnlyFromThisTest.class)
     static class IgnoresThreadScope extends ProfilerContract {
         @Override
         protected String profilerName() {
@@ -58,7 +76,7 @@ class ProfilerContractCatchesBugsTest {
     /** Runs one contract class; returns each test method's outcome: SUCCESSFUL, FAILED (an assertion) or ABORTED. */
     private static Map<String, String> outcomes(Class<? extends ProfilerContract> contract) {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(contract))
-                .execute();
+                .configurationParameter(PLANTED, "true").execute();
         Map<String, String> outcomes = new TreeMap<>();
         for (Event e : results.testEvents().finished().list()) {
             String method = ((MethodSource) e.getTestDescriptor().getSource().orElseThrow()).getMethodName();
