@@ -53,6 +53,18 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
     /**
      * Validates and copies the report.
      *
+     * @param profiler     name of the profiler that measured, e.g. {@code "procfs"}
+     * @param scope        the threads counted
+     * @param elapsed      duration of the block, non-negative
+     * @param readOps      read operations (0 when not measured)
+     * @param writeOps     write operations (0 when not measured)
+     * @param bytesRead    bytes read (0 when not measured)
+     * @param bytesWritten bytes written (0 when not measured)
+     * @param measured     the figures the profiler measured
+     * @param storage      storage-level bytes, when the profiler knows them
+     * @param histogram    operation sizes, from per-operation profilers
+     * @param detail       per-target, per-path, latency, error and timeline detail, from per-operation profilers
+     * @param notes        fallbacks and caveats a reader should know, in order
      * @throws IllegalArgumentException if a count is negative, an unmeasured figure is not 0, or elapsed is negative
      * @throws NullPointerException     if a component is {@code null}
      */

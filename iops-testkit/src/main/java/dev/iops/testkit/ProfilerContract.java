@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS) // providers drive processes: never hang
 public abstract class ProfilerContract {
+    /** A fresh folder for each test's files, deleted after the test (JUnit's {@code @TempDir}). */
     @TempDir
     protected Path dir;
 
@@ -39,6 +40,10 @@ public abstract class ProfilerContract {
         return info().capabilities().contains(Capability.THREAD_SCOPE) ? Scope.THREAD : Scope.PROCESS;
     }
 
+    /**
+     * @return what iops lists for the profiler under test
+     * @throws AssertionError if no provider of that name is registered (a missing {@code META-INF/services} entry)
+     */
     protected ProfilerInfo info() {
         return Iops.profilers().stream().filter(p -> p.name().equals(profilerName())).findFirst()
                 .orElseThrow(() -> new AssertionError("profiler '" + profilerName() + "' is not registered: "
@@ -51,7 +56,15 @@ public abstract class ProfilerContract {
         assumeTrue(info.usable(), () -> profilerName() + " is not usable here: " + info.reason());
     }
 
-    /** Runs {@code work} once unmeasured, then measured in {@code scope}. */
+    /**
+     * Runs {@code work} once unmeasured, then measured in {@code scope}.
+     *
+     * @param scope the threads to count
+     * @param work  the workload
+     * @param file  the file it works on
+     * @return the report of the measured run
+     * @throws IOException if the workload fails
+     */
     protected IopsReport measure(Scope scope, Workloads.IoWork work, Path file) throws IOException {
         work.run(file);
         return Iops.with().profiler(profilerName()).scope(scope).measure(() -> work.run(file));
@@ -123,7 +136,12 @@ public abstract class ProfilerContract {
         assertThat(r.bytesWritten()).isZero();
     }
 
-    /** Whether a path looks like one of iops' own: procfs counters or its temp files ({@code iops-*}). */
+    /**
+     * Whether a path looks like one of iops' own: procfs counters or its temp files ({@code iops-*}).
+     *
+     * @param path a path as a report lists it
+     * @return true for a path the library itself would read or write
+     */
     protected static boolean isLibraryPath(String path) {
         if (path.startsWith("/proc/")) {
             return true;

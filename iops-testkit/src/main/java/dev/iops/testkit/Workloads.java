@@ -26,7 +26,12 @@ public final class Workloads {
     private Workloads() {
     }
 
-    /** {@value #BLOCKS} {@code write(2)} calls of {@value #BLOCK} bytes through FileOutputStream. */
+    /**
+     * {@value #BLOCKS} {@code write(2)} calls of {@value #BLOCK} bytes through FileOutputStream.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
     public static void writeStream(Path file) throws IOException {
         byte[] block = new byte[BLOCK];
         try (OutputStream out = new FileOutputStream(file.toFile())) {
@@ -36,7 +41,12 @@ public final class Workloads {
         }
     }
 
-    /** {@value #BLOCKS} reads of {@value #BLOCK} bytes plus one end-of-file read through FileInputStream. */
+    /**
+     * {@value #BLOCKS} reads of {@value #BLOCK} bytes plus one end-of-file read through FileInputStream.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
     public static void readStream(Path file) throws IOException {
         byte[] block = new byte[BLOCK];
         try (InputStream in = new FileInputStream(file.toFile())) {
@@ -46,7 +56,12 @@ public final class Workloads {
         }
     }
 
-    /** {@value #BLOCKS} {@code write(2)} calls through a FileChannel with a heap buffer. */
+    /**
+     * {@value #BLOCKS} {@code write(2)} calls through a FileChannel with a heap buffer.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
     public static void writeChannel(Path file) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BLOCK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -60,7 +75,12 @@ public final class Workloads {
         }
     }
 
-    /** {@value #BLOCKS} reads plus one end-of-file read through a FileChannel. */
+    /**
+     * {@value #BLOCKS} reads plus one end-of-file read through a FileChannel.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
     public static void readChannel(Path file) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BLOCK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -73,7 +93,12 @@ public final class Workloads {
         }
     }
 
-    /** {@value #BLOCKS} writes through RandomAccessFile. */
+    /**
+     * {@value #BLOCKS} writes through RandomAccessFile.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
     public static void writeRandomAccess(Path file) throws IOException {
         byte[] block = new byte[BLOCK];
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -84,7 +109,12 @@ public final class Workloads {
         }
     }
 
-    /** {@value #BLOCKS} reads plus one end-of-file read through RandomAccessFile. */
+    /**
+     * {@value #BLOCKS} reads plus one end-of-file read through RandomAccessFile.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
     public static void readRandomAccess(Path file) throws IOException {
         byte[] block = new byte[BLOCK];
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
@@ -97,7 +127,12 @@ public final class Workloads {
     /** A block of I/O that a test can run, for method references. */
     @FunctionalInterface
     public interface IoWork {
-        /** @param file where to do the I/O */
+        /**
+         * Does the block's I/O.
+         *
+         * @param file where to do the I/O
+         * @throws IOException if the I/O fails
+         */
         void run(Path file) throws IOException;
     }
 
