@@ -23,6 +23,12 @@ public record DeviceIo(String name, long readOps, long writeOps, long bytesRead,
     /**
      * Validates the figures.
      *
+     * @param name         the device name
+     * @param readOps      read requests completed
+     * @param writeOps     write requests completed
+     * @param bytesRead    bytes read from the device
+     * @param bytesWritten bytes written to the device
+     * @param busy         time the device had requests in flight
      * @throws IllegalArgumentException if a figure is negative or the name is blank
      */
     public DeviceIo {

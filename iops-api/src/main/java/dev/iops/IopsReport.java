@@ -65,6 +65,7 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      * @param histogram    operation sizes, from per-operation profilers
      * @param detail       per-target, per-path, latency, error and timeline detail, from per-operation profilers
      * @param notes        fallbacks and caveats a reader should know, in order
+     * @param devices      machine-wide requests per storage device over the window; empty when not asked
      * @throws IllegalArgumentException if a count is negative, an unmeasured figure is not 0, or elapsed is negative
      * @throws NullPointerException     if a component is {@code null}
      */

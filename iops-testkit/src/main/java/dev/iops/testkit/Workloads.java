@@ -184,7 +184,15 @@ public final class Workloads {
         throw new AssertionError(what + ": expected " + truth + " but was " + actual + "\n" + r.toText());
     }
 
-    /** @return {@code "<r> reads, <rb> B read, <w> writes, <wb> B written"} */
+    /**
+     * One line of figures, as {@link #assertExact} prints them.
+     *
+     * @param reads        read operations
+     * @param bytesRead    bytes read
+     * @param writes       write operations
+     * @param bytesWritten bytes written
+     * @return {@code "<r> reads, <rb> B read, <w> writes, <wb> B written"}
+     */
     public static String figures(long reads, long bytesRead, long writes, long bytesWritten) {
         return reads + " reads, " + bytesRead + " B read, " + writes + " writes, " + bytesWritten + " B written";
     }
@@ -192,6 +200,11 @@ public final class Workloads {
     /**
      * {@code blocks} {@code write(2)} calls of {@code blockSize} bytes through a FileChannel, then one {@code fsync}:
      * every byte reaches the device inside the call (for storage-level and device-level figures).
+     *
+     * @param file      the file, created or truncated
+     * @param blocks    how many writes
+     * @param blockSize bytes per write
+     * @throws IOException if the file cannot be written
      */
     public static void writeAndSync(Path file, int blocks, int blockSize) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(blockSize);
