@@ -25,6 +25,10 @@ public final class Registry {
 
     private static final class Holder {
         static final List<Profiler> ALL = load(Profiler.class);
+
+        static {
+            WarmUp.start(ALL); // the library's first touch: pay the first block's one-off costs in the background
+        }
     }
 
     private static final class DeviceHolder {

@@ -118,6 +118,19 @@ public final class JfrProfiler implements Profiler {
         return Availability.ready();
     }
 
+    /**
+     * Makes the JVM's first JFR recording (a second or so: JFR starts and instruments the JDK's I/O classes) on the
+     * warm-up thread; a first {@link #start} meanwhile waits for it instead of starting another.
+     */
+    @Override
+    public void warmUp() {
+        try {
+            warmUp(Thread.currentThread());
+        } catch (RuntimeException e) {
+            // the first start() tries again, and reports its failure to the caller
+        }
+    }
+
     @Override
     public Recording start(RecordingRequest request) {
         warmUp(request.thread());

@@ -58,6 +58,18 @@ public interface Profiler {
     Availability availability();
 
     /**
+     * Pays the one-off costs of this profiler's first {@link #start} ahead of time, on the library's background
+     * warm-up thread, so that the first measured block of a JVM does not: class loading, JFR's own start, a
+     * parser's first run. Called at most once per JVM, only for a profiler that selection would pick for a plain
+     * or a {@code histogram()} request, and only when {@code -Diops.warmup} is not {@code false}. It must not
+     * attach to the process or start anything that stays (a tracer attached in the background would slow the
+     * user's code), must book any I/O it does in {@link SelfIo}, and must make a concurrent first {@code start}
+     * wait for it rather than repeat it. It must not throw. The default does nothing.
+     */
+    default void warmUp() {
+    }
+
+    /**
      * Opens a measurement window. Called on {@code request.thread()}. The last action must be to open the
      * window (first snapshot, begin marker), so that the profiler's own start-up is not counted.
      *

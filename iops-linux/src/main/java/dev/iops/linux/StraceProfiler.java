@@ -146,6 +146,19 @@ public final class StraceProfiler implements Profiler {
         return Availability.ready();
     }
 
+    /**
+     * Loads and links the window and session code on the warm-up thread (what {@code start} otherwise does just
+     * before strace attaches). It starts no process: a strace attached in the background would slow the JVM.
+     */
+    @Override
+    public void warmUp() {
+        try {
+            StraceTracer.warmUp("warm-up");
+        } catch (RuntimeException | LinkageError e) {
+            // start() does it again before attaching
+        }
+    }
+
     @Override
     public Recording start(RecordingRequest request) {
         if (request.scope() == Scope.THREAD && Thread.currentThread() != request.thread()) {

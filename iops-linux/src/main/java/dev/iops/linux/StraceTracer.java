@@ -190,7 +190,7 @@ final class StraceTracer implements SharedTracer.Attachment {
      * string concatenation linked here would otherwise be done under tracing, where each read of a class file
      * costs a traced system call: this takes tens of milliseconds off the first session.
      */
-    private static void warmUp(String token) {
+    static void warmUp(String token) {
         String begin = markerPath(token, 0, "begin").toString();
         String end = markerPath(token, 0, "end").toString();
         long[] n = {0};

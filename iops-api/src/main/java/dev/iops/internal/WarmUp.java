@@ -1,0 +1,77 @@
+package dev.iops.internal;
+
+import dev.iops.Scope;
+import dev.iops.spi.Profiler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The background warm-up: when the library is first touched, one low-priority daemon thread calls
+ * {@link Profiler#warmUp()} on the profiler {@code -Diops.profiler} names, or else on those that selection would
+ * pick for a plain request and for a {@code histogram()} request, so that the first measured block does not pay their one-off costs (jfr's first
+ * recording costs about a second). {@code -Diops.warmup=false} turns it off.
+ */
+final class WarmUp {
+    /** System property: {@code false} turns the background warm-up off. */
+    static final String PROPERTY = "iops.warmup";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+
+    private WarmUp() {
+    }
+
+    static void start(List<Profiler> profilers) {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
+            return;
+        }
+        Thread t = new Thread(() -> run(profilers), "iops-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /**
+     * The profilers selection would pick here: the one {@code -Diops.profiler} names, or else those a plain and a
+     * histogram request would pick, best first, each once.
+     */
+    static List<Profiler> picks(List<Profiler> profilers, String named) {
+        if (named != null && !named.isBlank()) {
+            for (Profiler p : profilers) {
+                if (p.name().equals(named.trim()) && Selection.info(p).usable()) {
+                    return List.of(p);
+                }
+            }
+            return List.of();
+        }
+        Set<Profiler> picks = new LinkedHashSet<>();
+        for (Selection.Options o : List.of(new Selection.Options(null, Scope.PROCESS, false, false),
+                new Selection.Options(null, Scope.PROCESS, true, false))) {
+            List<Profiler> sorted = new ArrayList<>(profilers);
+            sorted.sort(Selection.ORDER);
+            for (Profiler p : sorted) {
+                if (p.capabilities().containsAll(o.required()) && Selection.info(p).usable()) {
+                    picks.add(p);
+                    break;
+                }
+            }
+        }
+        return List.copyOf(picks);
+    }
+
+    private static void run(List<Profiler> profilers) {
+        for (Profiler p : picks(profilers, System.getProperty(Selection.PROPERTY))) {
+            long t0 = System.nanoTime();
+            try {
+                p.warmUp();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("iops: warming up '{}' failed: {}", p.name(), e.toString());
+            }
+            LOG.debug("iops: warmed up '{}' in {} ms", p.name(), (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+}
