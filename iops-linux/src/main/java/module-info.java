@@ -5,5 +5,6 @@ module dev.iops.linux {
     requires dev.iops.api;
     requires org.slf4j;
 
-    provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler;
+    provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler,
+            dev.iops.linux.PerfProfiler;
 }
