@@ -73,6 +73,18 @@ final class PerfRecording implements Recording {
 
     /** Starts perf and opens the window: the window's start time is the very last thing taken. */
     void begin() {
+        // A pending interrupt must not break the handshake (waits are bounded by the timeout); it is restored.
+        boolean interrupted = Thread.interrupted();
+        try {
+            open();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void open() {
         ownTime.recordingOpened();
         opened = true;
         Runnable stretch = ownTime.begin(tid, System.nanoTime());
@@ -104,6 +116,19 @@ final class PerfRecording implements Recording {
     @Override
     public RecordingResult stop(OpSink sink) {
         long endNanos = System.nanoTime(); // first: close the window
+        // A block that left its thread interrupted still gets its report: every wait below is bounded by the
+        // timeout, and the interrupt is restored for the caller.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return stop(sink, endNanos);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private RecordingResult stop(OpSink sink, long endNanos) {
         if (stopped || closed) {
             throw new IllegalStateException("this perf recording was already stopped or closed");
         }
