@@ -3,16 +3,12 @@ package dev.iops.linux;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What perf's own messages mean, as pure functions over its stderr text: lost events (the report is then
  * incomplete) and refused permissions (the provider then says what to change).
  */
 final class PerfMessages {
-    private static final Pattern LOST_CHUNKS = Pattern.compile("Processed (\\d+) events and lost (\\d+) chunks");
-    private static final Pattern LOST_SAMPLES = Pattern.compile("Processed (\\d+) samples and lost ([0-9.]+)%");
     private static final String[] PERMISSION = {
         "can't access trace events",
         "No permissions to read",
@@ -26,25 +22,14 @@ final class PerfMessages {
     }
 
     /**
-     * @param perfScriptStderr what {@code perf script} printed on stderr
-     * @return one sentence saying what was lost, or empty when nothing was
+     * @param lost    events the kernel dropped (perf's {@code LOST} and {@code LOST_SAMPLES} records)
+     * @param samples events that were saved
+     * @return one sentence saying what was lost and what to do
      */
-    static Optional<String> lost(String perfScriptStderr) {
-        List<String> parts = new ArrayList<>();
-        Matcher chunks = LOST_CHUNKS.matcher(perfScriptStderr);
-        if (chunks.find() && Long.parseLong(chunks.group(2)) > 0) {
-            parts.add(chunks.group(2) + " chunks of events");
-        }
-        Matcher samples = LOST_SAMPLES.matcher(perfScriptStderr);
-        if (samples.find() && Double.parseDouble(samples.group(2)) > 0) {
-            parts.add(samples.group(2) + " % of " + samples.group(1) + " samples");
-        }
-        if (parts.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of("perf lost " + String.join(" and ", parts) + " (its ring buffer overflowed: the block made "
-                + "system calls faster than perf could save them); the counts undercount the block. Raise "
-                + "-D" + PerfProfiler.BUFFER_PROPERTY + " (pages per CPU, a power of 2)");
+    static String lost(long lost, long samples) {
+        return "perf lost " + lost + " of " + (lost + samples) + " system call events (its ring buffer overflowed: "
+                + "the block made system calls faster than perf could save them), so the counts undercount the block. "
+                + "Raise -D" + PerfProfiler.BUFFER_PROPERTY + " (pages per CPU, a power of 2)";
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.List;
  * (spawning perf, talking to its control pipe, reading {@code perf script}); those calls are the library's own,
  * and windows drop calls that a thread began inside one of these stretches.
  *
- * <p>Stretches are kept while any perf recording is open and forgotten when the last one closes, so memory is
+ * <p>Stretches (and the perf processes started) are kept while any perf recording is open and forgotten when the last one closes, so memory is
  * bounded by the sessions alive at once. One instance per provider. Thread-safe.
  */
 final class PerfOwnTime implements PerfWindow.OwnTime {
@@ -26,6 +26,8 @@ final class PerfOwnTime implements PerfWindow.OwnTime {
     }
 
     private final List<Stretch> stretches = new ArrayList<>();
+    /** perf processes of this provider's sessions: they inherit the events of the thread that spawned them. */
+    private final java.util.Set<Long> processes = new java.util.HashSet<>();
     private int open;
 
     /** A recording opened: keep stretches until it closes. */
@@ -37,6 +39,7 @@ final class PerfOwnTime implements PerfWindow.OwnTime {
     synchronized void recordingClosed() {
         if (--open == 0) {
             stretches.clear();
+            processes.clear();
         }
     }
 
@@ -63,8 +66,26 @@ final class PerfOwnTime implements PerfWindow.OwnTime {
         return false;
     }
 
-    /** @return stretches remembered now (for tests) */
+    /**
+     * Remembers a process of this provider (a perf it started) until no recording is open: an outer window decoded
+     * after the inner session closed must still drop what that process did (perf follows the JVM's children).
+     *
+     * @param pid the process id
+     */
+    synchronized void process(long pid) {
+        processes.add(pid);
+    }
+
+    /**
+     * @param pid a process id from a trace
+     * @return true if it is a process this provider started while some recording was open
+     */
+    synchronized boolean isOwnProcess(long pid) {
+        return processes.contains(pid);
+    }
+
+    /** @return stretches and processes remembered now (for tests) */
     synchronized int size() {
-        return stretches.size();
+        return stretches.size() + processes.size();
     }
 }

@@ -30,7 +30,7 @@ import java.util.Set;
  * raw_syscalls:sys_enter --filter 'id == ...' -e raw_syscalls:sys_exit --filter ... -p PID} with recording
  * disabled, writes {@code enable} to perf's control pipe and opens the window when perf acknowledges (no fixed
  * sleeps). At the end of the block it writes {@code disable} and {@code stop}, waits for perf to write its file
- * and exit, and decodes the file with {@code perf script}. Events carry {@code CLOCK_MONOTONIC} times, so the
+ * and exit, and reads the file itself (a Java reader of {@code perf.data}: no {@code perf script} process). Events carry {@code CLOCK_MONOTONIC} times, so the
  * window is exactly the block's {@link System#nanoTime()} interval; nested and concurrent sessions each have
  * their own perf and drop the calls another session made to start or stop its own.
  *
@@ -78,6 +78,12 @@ public final class PerfProfiler implements Profiler {
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
             Capability.TIMELINE));
+    /**
+     * 1 MiB per CPU (perf's own default is 512 KiB): a nested session's perf start-up is recorded by the outer
+     * session too (perf follows the JVM's children; those events are dropped), and on a loaded machine perf may
+     * not drain its buffer in time.
+     */
+    static final int DEFAULT_BUFFER_PAGES = 256;
     private static final int CAP_SYS_ADMIN = 21;
     private static final int CAP_PERFMON = 38;
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"),
@@ -188,17 +194,6 @@ public final class PerfProfiler implements Profiler {
     }
 
     /**
-     * The {@code perf script} command that decodes a session's file.
-     *
-     * @param perf the executable
-     * @param data the file perf record wrote
-     * @return the command line
-     */
-    static List<String> scriptCommand(Path perf, Path data) {
-        return List.of(perf.toString(), "script", "-i", data.toString(), "--ns", "-F", "trace:tid,time,event,trace");
-    }
-
-    /**
      * Why this process may not use perf's tracepoints, from {@code /proc/self/status}.
      *
      * @param status the text of {@code /proc/self/status}, or {@code null} if it could not be read
@@ -245,8 +240,8 @@ public final class PerfProfiler implements Profiler {
     }
 
     private static int bufferPages() {
-        long pages = longProperty(BUFFER_PROPERTY, -1);
-        if (pages != -1 && (pages < 1 || Long.bitCount(pages) != 1 || pages > (1 << 20))) {
+        long pages = longProperty(BUFFER_PROPERTY, DEFAULT_BUFFER_PAGES);
+        if ((pages < 1 || Long.bitCount(pages) != 1 || pages > (1 << 20))) {
             throw new ProfilerStartException("-D" + BUFFER_PROPERTY + "=" + pages + " is not a power of two of "
                     + "pages between 1 and 1048576");
         }

@@ -8,11 +8,8 @@ import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.SelfIo;
 
-import java.io.BufferedReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +19,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
@@ -35,6 +32,7 @@ import java.util.stream.Stream;
  */
 final class PerfRecording implements Recording {
     private static final long POLL_NANOS = 100_000;
+    private static final int MAX_ATTEMPTS = 3;
 
     /** What a session needs to run perf. */
     record Settings(Path perf, PerfSyscalls table, int bufferPages, Duration timeout) {
@@ -47,7 +45,6 @@ final class PerfRecording implements Recording {
     private final List<SelfIo.Registration> registrations = new ArrayList<>();
     private Path dir;
     private Process record;
-    private Process script;
     private OutputStream control;
     private InputStream acks;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
@@ -91,26 +88,47 @@ final class PerfRecording implements Recording {
         try {
             dir = Files.createTempDirectory("iops-perf-");
             registrations.add(SelfIo.ownPath(dir));
-            Path data = dir.resolve("io.data");
-            ProcessBuilder pb = new ProcessBuilder(PerfProfiler.recordCommand(settings.perf(), settings.table(),
-                    ProcessHandle.current().pid(), settings.bufferPages(), data))
-                    .redirectError(dir.resolve("record.log").toFile());
-            record = pb.start();
-            registrations.add(SelfIo.ownProcess(record.pid()));
-            control = record.getOutputStream();
-            acks = record.getInputStream();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    spawnAndEnable(dir.resolve("io.data"));
+                    break;
+                } catch (IOException e) {
+                    String log = readLog("record.log");
+                    kill(record);
+                    // perf attaches to each thread of the JVM in turn; one that exits meanwhile fails the attach
+                    if (attempt < MAX_ATTEMPTS && log.contains("No such process")) {
+                        continue;
+                    }
+                    throw new ProfilerStartException(PerfMessages.startFailure(log, e.getMessage()), e);
+                }
+            }
             registrations.add(SelfIo.attachedTracer(PerfProfiler.NAME));
-            command("enable");
             startFds = ProcFds.snapshot();
         } catch (IOException | RuntimeException e) {
             stretch.run();
-            String why = e instanceof IOException ? "could not be started (" + e.getMessage() + ")" : e.getMessage();
-            String log = readLog("record.log");
             close();
-            throw new ProfilerStartException(PerfMessages.startFailure(log, why), e);
+            throw e instanceof ProfilerStartException pse ? pse : new ProfilerStartException(
+                    "perf could not prepare its private directory in " + System.getProperty("java.io.tmpdir") + ": "
+                            + e.getMessage() + ". Check the temp directory, or use -Diops.profiler=strace.", e);
         }
         stretch.run();
         beginNanos = System.nanoTime();
+    }
+
+    private void spawnAndEnable(Path data) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(PerfProfiler.recordCommand(settings.perf(), settings.table(),
+                ProcessHandle.current().pid(), settings.bufferPages(), data))
+                .redirectError(dir.resolve("record.log").toFile());
+        try {
+            record = pb.start();
+        } catch (IOException e) {
+            throw new IOException("could not be started (" + e.getMessage() + ")", e);
+        }
+        registrations.add(SelfIo.ownProcess(record.pid()));
+        ownTime.process(record.pid());
+        control = record.getOutputStream();
+        acks = record.getInputStream();
+        command("enable");
     }
 
     @Override
@@ -135,6 +153,12 @@ final class PerfRecording implements Recording {
         stopped = true;
         stopStretch = ownTime.begin(tid, endNanos);
         Map<Long, TraceWindow.Target> endFds = ProcFds.snapshot();
+        if (!record.isAlive()) {
+            String log = readLog("record.log");
+            throw new RecordingFailedException("perf record (pid " + record.pid() + ") exited during the block with "
+                    + "status " + record.exitValue() + (log.isBlank() ? "" : "; it said: " + PerfMessages.lastLines(log, 3))
+                    + "; the block's events are lost. Was it killed?");
+        }
         try {
             command("disable");
             command("stop");
@@ -153,73 +177,31 @@ final class PerfRecording implements Recording {
             Thread.currentThread().interrupt();
             throw new RecordingFailedException("interrupted while waiting for perf to write the block's events", e);
         }
+        Map<Long, TraceWindow.Target> startAt = startFds;
         PerfWindow window = new PerfWindow(settings.table(), beginNanos, endNanos,
-                scope == Scope.THREAD ? tid : -1, fd -> {
-                    TraceWindow.Target t = endFds.get(fd);
-                    return t != null ? t : startFds.get(fd);
-                }, SelfIo::isOwnPath, ownTime, sink);
-        decode(window);
-        Optional<String> lost = PerfMessages.lost(readLog("script.log"));
-        if (lost.isPresent()) {
-            throw new RecordingFailedException(lost.get());
+                scope == Scope.THREAD ? tid : -1, ProcessHandle.current().pid(), startAt::get, endFds::get,
+                SelfIo::isOwnPath, pid -> ownTime.isOwnProcess(pid) || SelfIo.isOwnProcess(pid), ownTime, sink);
+        PerfData.Summary summary = decode(window);
+        window.finish();
+        if (summary.lost() > 0) {
+            throw new RecordingFailedException(PerfMessages.lost(summary.lost(), summary.samples()));
         }
         List<String> notes = new ArrayList<>();
         if (window.unresolved() > 0) {
             notes.add("perf: " + window.unresolved() + " operations have no path: their descriptors were opened and "
-                    + "closed inside the block (tracepoints carry descriptor numbers; paths come from /proc/self/fd "
-                    + "at the block's start and end)");
+                    + "closed inside the block, or they were made by a child process (tracepoints carry descriptor "
+                    + "numbers; paths come from /proc/self/fd at the block's start and end)");
         }
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
     }
 
-    /** Runs perf script over the data file and streams its lines into the window, with a watchdog on progress. */
-    private void decode(PerfWindow window) {
-        long[] progress = {System.nanoTime()};
-        try {
-            script = new ProcessBuilder(PerfProfiler.scriptCommand(settings.perf(), dir.resolve("io.data")))
-                    .redirectError(dir.resolve("script.log").toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .start();
-            registrations.add(SelfIo.ownProcess(script.pid()));
-            script.getOutputStream().close();
-            Process watched = script;
-            watchdog(watched, progress);
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(
-                    new CountingInput(watched.getInputStream()), StandardCharsets.US_ASCII), 1 << 16)) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    window.accept(line);
-                    progress[0] = System.nanoTime();
-                }
-            }
-            if (!watched.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new RecordingFailedException("perf script did not exit within " + settings.timeout().toMillis()
-                        + " ms after its output ended");
-            }
-            if (watched.exitValue() != 0) {
-                throw new RecordingFailedException("perf script could not decode the block's events (status "
-                        + watched.exitValue() + "): " + PerfMessages.lastLines(readLog("script.log"), 3));
-            }
+    /** Reads perf's file into the window (a Java reader: no perf script process, no text round trip). */
+    private PerfData.Summary decode(PerfWindow window) {
+        try (FileChannel data = FileChannel.open(dir.resolve("io.data"), StandardOpenOption.READ)) {
+            return PerfData.read(data, window);
         } catch (IOException e) {
-            throw new RecordingFailedException("perf script could not be run to decode the block's events: "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RecordingFailedException("interrupted while decoding the block's events", e);
+            throw new RecordingFailedException("perf's data file for the block could not be read: " + e.getMessage(), e);
         }
-    }
-
-    /** Kills {@code p} when it made no progress for the timeout, so a hung decoder cannot hang the session. */
-    private void watchdog(Process p, long[] progress) {
-        long timeoutNanos = settings.timeout().toNanos();
-        CompletableFuture.delayedExecutor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!p.isAlive()) {
-                return;
-            }
-            if (System.nanoTime() - progress[0] >= timeoutNanos) {
-                p.destroyForcibly();
-            } else {
-                watchdog(p, progress);
-            }
-        });
     }
 
     /** Writes a control command and waits for perf's {@code ack}, polling (perf answers in well under 1 ms). */
@@ -240,12 +222,11 @@ final class PerfRecording implements Recording {
                 continue;
             }
             if (!record.isAlive()) {
-                throw new IOException("perf record exited (status " + record.exitValue() + ") before it acknowledged '"
-                        + cmd + "'");
+                throw new IOException("exited (status " + record.exitValue() + ") before it acknowledged '" + cmd + "'");
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("perf record did not acknowledge '" + cmd + "' within "
-                        + settings.timeout().toMillis() + " ms; raise -D" + PerfProfiler.TIMEOUT_PROPERTY);
+                throw new IOException("did not acknowledge '" + cmd + "' within " + settings.timeout().toMillis()
+                        + " ms; raise -D" + PerfProfiler.TIMEOUT_PROPERTY);
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
@@ -278,7 +259,6 @@ final class PerfRecording implements Recording {
         }
         closed = true;
         try {
-            kill(script);
             kill(record);
             deleteDir();
         } finally {
@@ -333,27 +313,6 @@ final class PerfRecording implements Recording {
             });
         } catch (IOException e) {
             // the directory is already gone
-        }
-    }
-
-    /** Books each read of perf script's output as the library's own I/O (counting providers subtract it). */
-    private static final class CountingInput extends FilterInputStream {
-        CountingInput(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            SelfIo.count(1, Math.max(0, n), 0, 0);
-            return n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int n = super.read();
-            SelfIo.count(1, n < 0 ? 0 : 1, 0, 0);
-            return n;
         }
     }
 }

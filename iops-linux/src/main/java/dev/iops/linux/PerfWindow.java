@@ -11,11 +11,11 @@ import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 /**
- * Turns the lines of {@code perf script --ns -F trace:tid,time,event,trace} over {@code raw_syscalls:sys_enter}
- * and {@code raw_syscalls:sys_exit} into {@link Op}s, streaming them to a sink:
+ * Turns the lines of {@code perf script --ns -F trace:pid,tid,time,event,trace} (or without {@code pid}) over
+ * {@code raw_syscalls:sys_enter} and {@code raw_syscalls:sys_exit} into {@link Op}s, streaming them to a sink:
  * <pre>
- *  4242   388.855484490: raw_syscalls:sys_enter: NR 1 (1, 5595dd34f210, 8, 0, 7f438bf0bc68, 73)
- *  4242   388.855487566:  raw_syscalls:sys_exit: NR 1 = 8
+ *  4242/4242   388.855484490: raw_syscalls:sys_enter: NR 1 (1, 5595dd34f210, 8, 0, 7f438bf0bc68, 73)
+ *  4242/4242   388.855487566:  raw_syscalls:sys_exit: NR 1 = 8
  * </pre>
  * Entries and exits are paired per thread in time order (perf writes each thread's events in order); an exit
  * without its entry (the call began before recording was enabled) is dropped, and so is an entry whose exit
@@ -25,11 +25,19 @@ import java.util.function.Predicate;
  * <p>The window: a call counts when it began at or after {@code beginNanos} and ended at or before
  * {@code endNanos} (perf records with {@code CLOCK_MONOTONIC}, the clock of {@link System#nanoTime()}), on the
  * window's thread when one is given, and not inside a stretch the library spent on its own work
- * ({@code ownTime}). Operations on the library's own paths ({@code ownPath}) are dropped.
+ * ({@code ownTime}). Operations of the library's own processes and on its own paths are dropped.
+ *
+ * <p>Paths: {@code perf script} prints events in time order, so descriptors are followed through the trace. A
+ * descriptor of the traced process that was open when the window began keeps the path it had then until it is
+ * closed ({@code close}, {@code dup2}/{@code dup3} over it, {@code close_range}); operations after its last close
+ * get the path it has when the window ends, if it is still open then, and are held back until the end of the
+ * trace to know that (at most {@link #MAX_HELD} operations; beyond, they are given without a path). Operations on
+ * a descriptor that was opened and closed inside the window, and operations of other processes (children), have
+ * no path. A path is never guessed.
  *
  * <p>Pure: no I/O, no clock. Memory: one pending entry per thread. Not thread-safe.
  */
-final class PerfWindow {
+final class PerfWindow implements PerfData.Events {
     /** Says whether a thread was doing the library's own work at a time. */
     @FunctionalInterface
     interface OwnTime {
@@ -44,22 +52,36 @@ final class PerfWindow {
         boolean isOwn(long tid, long nanos);
     }
 
+    /** Operations held back, over every descriptor, until the end of the trace says their path. */
+    static final int MAX_HELD = 65_536;
     private static final TraceWindow.Target UNKNOWN = new TraceWindow.Target(null, TargetKind.UNKNOWN);
 
     /** The entry half of a call. */
     private record Pending(Syscall syscall, long enterNanos, long arg0, long arg1, long arg2) {
     }
 
+    /** What is known of one descriptor of the traced process, in trace order. */
+    private static final class Descriptor {
+        /** The path it had when the window began, while not yet closed; {@code null} after. */
+        TraceWindow.Target start;
+        /** Operations since its last close (or since the window began, if it was not open then). */
+        final java.util.List<Op> held = new java.util.ArrayList<>();
+    }
+
     private final PerfSyscalls table;
     private final long beginNanos;
     private final long endNanos;
     private final long onlyTid;
-    private final LongFunction<TraceWindow.Target> descriptors;
+    private final long pid;
+    private final LongFunction<TraceWindow.Target> startFds;
+    private final LongFunction<TraceWindow.Target> endFds;
     private final Predicate<String> ownPath;
+    private final java.util.function.LongPredicate ownProcess;
     private final OwnTime ownTime;
     private final OpSink sink;
     private final Map<Long, Pending> pending = new HashMap<>();
-    private final Map<Long, TraceWindow.Target> targets = new HashMap<>();
+    private final Map<Long, Descriptor> fds = new HashMap<>();
+    private int held;
     private long ops;
     private long unresolved;
     private long garbage;
@@ -70,21 +92,35 @@ final class PerfWindow {
      * @param beginNanos  window start ({@code CLOCK_MONOTONIC} nanoseconds), or {@link Long#MIN_VALUE} for none
      * @param endNanos    window end, or {@link Long#MAX_VALUE} for none
      * @param onlyTid     the one thread to count, or {@code -1} for every thread
-     * @param descriptors what a descriptor number refers to, or {@code null} when unknown
+     * @param pid         the process whose descriptors {@code startFds} and {@code endFds} describe, or {@code -1}
+     *                    when no descriptor can be resolved (a trace recorded elsewhere)
+     * @param startFds    what a descriptor number referred to when the window began, or {@code null}
+     * @param endFds      what it refers to when the window ended, or {@code null}
      * @param ownPath     true for a path that is the library's own
+     * @param ownProcess  true for a process id that is the library's own (a tracer, a helper)
      * @param ownTime     stretches of the library's own work
      * @param sink        receives the operations
      */
-    PerfWindow(PerfSyscalls table, long beginNanos, long endNanos, long onlyTid,
-               LongFunction<TraceWindow.Target> descriptors, Predicate<String> ownPath, OwnTime ownTime, OpSink sink) {
+    PerfWindow(PerfSyscalls table, long beginNanos, long endNanos, long onlyTid, long pid,
+               LongFunction<TraceWindow.Target> startFds, LongFunction<TraceWindow.Target> endFds,
+               Predicate<String> ownPath, java.util.function.LongPredicate ownProcess, OwnTime ownTime, OpSink sink) {
         this.table = table;
         this.beginNanos = beginNanos;
         this.endNanos = endNanos;
         this.onlyTid = onlyTid;
-        this.descriptors = descriptors;
+        this.pid = pid;
+        this.startFds = startFds;
+        this.endFds = endFds;
         this.ownPath = ownPath;
+        this.ownProcess = ownProcess;
         this.ownTime = ownTime;
         this.sink = sink;
+    }
+
+    /** A window over a whole trace recorded elsewhere: every operation, no path, no offsets. */
+    static PerfWindow offline(PerfSyscalls table, OpSink sink) {
+        return new PerfWindow(table, Long.MIN_VALUE, Long.MAX_VALUE, -1, -1, null, null, p -> false, p -> false,
+                OwnTime.NONE, sink);
     }
 
     /**
@@ -96,6 +132,11 @@ final class PerfWindow {
         Cursor c = new Cursor(line);
         c.spaces();
         long tid = c.decimal();
+        long process = -1;
+        if (c.skip('/')) {
+            process = tid;
+            tid = c.decimal();
+        }
         c.spaces();
         long seconds = c.decimal();
         if (tid < 0 || seconds < 0 || !c.skip('.')) {
@@ -128,7 +169,6 @@ final class PerfWindow {
             garbage++;
             return;
         }
-        Syscall syscall = table.lookup(nr);
         if (enter) {
             if (!c.skip(" (")) {
                 garbage++;
@@ -139,9 +179,7 @@ final class PerfWindow {
             long a1 = c.hex();
             c.skip(", ");
             long a2 = c.hex();
-            if (syscall != null && syscall.isIo()) {
-                pending.put(tid, new Pending(syscall, nanos, a0, a1, a2));
-            }
+            enter(process, tid, nanos, nr, a0, a1, a2);
             return;
         }
         if (!c.skip(" = ")) {
@@ -153,24 +191,134 @@ final class PerfWindow {
             garbage++;
             return;
         }
+        exit(process, tid, nanos, nr, ret);
+    }
+
+    /**
+     * Takes one {@code sys_enter} event.
+     *
+     * @param process the process id, or {@code -1} when the trace does not say
+     * @param tid     the thread id
+     * @param nanos   its time
+     * @param nr      the system call number
+     * @param a0      the first argument
+     * @param a1      the second argument
+     * @param a2      the third argument
+     */
+    @Override
+    public void enter(long process, long tid, long nanos, long nr, long a0, long a1, long a2) {
+        Syscall syscall = table.lookup(nr);
+        if (syscall != null && syscall.isIo()) {
+            pending.put(tid, new Pending(syscall, nanos, a0, a1, a2));
+        } else if (syscall == null && (process == pid || process < 0) && nanos >= beginNanos) {
+            release(table.release(nr), a0, a1);
+        }
+    }
+
+    /**
+     * Takes one {@code sys_exit} event.
+     *
+     * @param process the process id, or {@code -1} when the trace does not say
+     * @param tid     the thread id
+     * @param nanos   its time
+     * @param nr      the system call number
+     * @param ret     the signed return value
+     */
+    @Override
+    public void exit(long process, long tid, long nanos, long nr, long ret) {
+        Syscall syscall = table.lookup(nr);
+        if (syscall == null || !syscall.isIo()) {
+            return;
+        }
         Pending p = pending.remove(tid);
         if (p == null || p.syscall != syscall) {
             unpairedExits++;
             return;
         }
         if (p.enterNanos < beginNanos || nanos > endNanos || (onlyTid >= 0 && tid != onlyTid)
-                || ownTime.isOwn(tid, p.enterNanos)) {
+                || (process >= 0 && ownProcess.test(process)) || ownTime.isOwn(tid, p.enterNanos)) {
             return;
         }
         long offset = beginNanos == Long.MIN_VALUE ? -1 : p.enterNanos - beginNanos;
         long duration = Math.max(0, nanos - p.enterNanos);
         boolean failed = ret < 0;
         long bytes = failed ? 0 : ret;
+        boolean ours = pid >= 0 && (process == pid || process < 0);
         if (syscall.readArg >= 0) {
-            emit(OpKind.READ, bytes, tid, arg(p, syscall.readArg), offset, duration, failed);
+            emit(new Op(OpKind.READ, bytes, tid, TargetKind.UNKNOWN, null, offset, duration, failed),
+                    ours ? arg(p, syscall.readArg) : -1);
         }
         if (syscall.writeArg >= 0 && !(failed && syscall.isTransfer())) {
-            emit(OpKind.WRITE, bytes, tid, arg(p, syscall.writeArg), offset, duration, failed);
+            emit(new Op(OpKind.WRITE, bytes, tid, TargetKind.UNKNOWN, null, offset, duration, failed),
+                    ours ? arg(p, syscall.writeArg) : -1);
+        }
+    }
+
+    /** A descriptor's meaning ended: what was held on it belonged to a descriptor opened and closed inside. */
+    private void release(PerfSyscalls.Release how, long a0, long a1) {
+        switch (how) {
+            case FIRST -> released(a0);
+            case SECOND -> released(a1);
+            case RANGE -> {
+                // close_range(first, last): only descriptors seen so far can hold anything or have a start path
+                for (Map.Entry<Long, Descriptor> e : fds.entrySet()) {
+                    if (Long.compareUnsigned(e.getKey(), a0) >= 0 && Long.compareUnsigned(e.getKey(), a1) <= 0) {
+                        released(e.getKey());
+                    }
+                }
+                if (startFds != null) {
+                    closeStartRange(a0, a1);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void closeStartRange(long first, long last) {
+        // start descriptors not seen yet: mark them closed so a later reuse is not given the old path
+        for (long fd = first; Long.compareUnsigned(fd, last) <= 0 && fd < 65_536; fd++) {
+            if (!fds.containsKey(fd) && startFds.apply(fd) != null) {
+                descriptor(fd).start = null;
+            }
+        }
+    }
+
+    private void released(long fd) {
+        if (startFds == null) {
+            return;
+        }
+        Descriptor d = descriptor(fd);
+        d.start = null;
+        flushHeld(d, UNKNOWN);
+    }
+
+    private Descriptor descriptor(long fd) {
+        Descriptor d = fds.get(fd);
+        if (d == null) {
+            d = new Descriptor();
+            d.start = startFds.apply(fd);
+            fds.put(fd, d);
+        }
+        return d;
+    }
+
+    private void flushHeld(Descriptor d, TraceWindow.Target t) {
+        for (Op op : d.held) {
+            give(op, t);
+        }
+        held -= d.held.size();
+        d.held.clear();
+    }
+
+    /**
+     * Ends the trace: operations held since their descriptor's last close get the path it has at the end of the
+     * window, if it is still open then. Call once, after the last line.
+     */
+    void finish() {
+        for (Map.Entry<Long, Descriptor> e : fds.entrySet()) {
+            TraceWindow.Target end = endFds == null ? null : endFds.apply(e.getKey());
+            flushHeld(e.getValue(), end == null ? UNKNOWN : end);
         }
     }
 
@@ -178,8 +326,23 @@ final class PerfWindow {
         return index == 0 ? p.arg0 : index == 1 ? p.arg1 : p.arg2;
     }
 
-    private void emit(OpKind kind, long bytes, long tid, long fd, long offset, long duration, boolean failed) {
-        TraceWindow.Target t = target(fd);
+    private void emit(Op op, long fd) {
+        if (fd < 0 || startFds == null) {
+            give(op, UNKNOWN);
+            return;
+        }
+        Descriptor d = descriptor(fd);
+        if (d.start != null) {
+            give(op, d.start);
+        } else if (held < MAX_HELD) {
+            d.held.add(op);
+            held++;
+        } else {
+            give(op, UNKNOWN);
+        }
+    }
+
+    private void give(Op op, TraceWindow.Target t) {
         if (t.path() != null && ownPath.test(t.path())) {
             return;
         }
@@ -187,17 +350,8 @@ final class PerfWindow {
             unresolved++;
         }
         ops++;
-        sink.accept(new Op(kind, bytes, tid, t.kind(), t.path(), offset, duration, failed));
-    }
-
-    private TraceWindow.Target target(long fd) {
-        TraceWindow.Target t = targets.get(fd);
-        if (t == null) {
-            TraceWindow.Target resolved = descriptors == null ? null : descriptors.apply(fd);
-            t = resolved == null ? UNKNOWN : resolved;
-            targets.put(fd, t);
-        }
-        return t;
+        sink.accept(t.path() == null ? op : new Op(op.kind(), op.bytes(), op.threadId(), t.kind(), t.path(),
+                op.offsetNanos(), op.durationNanos(), op.failed()));
     }
 
     /** @return operations given to the sink */

@@ -20,13 +20,17 @@ final class ProcFds {
     /** @return descriptor number to target; empty if {@code /proc} cannot be read */
     static Map<Long, TraceWindow.Target> snapshot() {
         Map<Long, TraceWindow.Target> fds = new HashMap<>();
+        String listing = "/proc/" + ProcessHandle.current().pid() + "/fd";
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(FDS)) {
             for (Path p : dir) {
                 try {
                     long fd = Long.parseLong(p.getFileName().toString());
-                    fds.put(fd, target(Files.readSymbolicLink(p).toString()));
+                    String link = Files.readSymbolicLink(p).toString();
+                    if (!link.equals(listing)) { // the listing's own descriptor, closed right after
+                        fds.put(fd, target(link));
+                    }
                 } catch (IOException | NumberFormatException e) {
-                    // closed between the listing and the readlink (the listing's own descriptor, for one)
+                    // closed between the listing and the readlink
                 }
             }
         } catch (IOException | RuntimeException e) {
