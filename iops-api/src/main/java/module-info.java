@@ -7,6 +7,7 @@ module dev.iops.api {
 
     exports dev.iops;
     exports dev.iops.spi;
+    exports dev.iops.tracer;
 
     uses dev.iops.spi.Profiler;
 

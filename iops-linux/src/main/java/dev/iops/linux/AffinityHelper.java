@@ -1,5 +1,7 @@
 package dev.iops.linux;
 
+import dev.iops.tracer.ChildProcess;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -28,15 +29,15 @@ final class AffinityHelper {
             + "unset saved_$tid; echo ok;; "
             + "*) echo ok;; esac; done";
 
-    private final Process process;
+    private final ChildProcess child;
     private final OutputStream in;
     private final InputStream out;
     private final Set<String> pipes;
 
-    private AffinityHelper(Process process, Set<String> pipes) {
-        this.process = process;
-        this.in = process.getOutputStream();
-        this.out = process.getInputStream();
+    private AffinityHelper(ChildProcess child, Set<String> pipes) {
+        this.child = child;
+        this.in = child.stdin();
+        this.out = child.stdout();
         this.pipes = pipes;
     }
 
@@ -52,14 +53,17 @@ final class AffinityHelper {
         }
         try {
             Set<String> before = descriptors();
-            Process p = new ProcessBuilder("sh", "-c", SCRIPT)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            ChildProcess p = ChildProcess.of("strace-pin-helper", List.of("sh", "-c", SCRIPT)).pipes().start();
             Set<String> pipes = new HashSet<>(descriptors());
             pipes.removeAll(before);
             pipes.removeIf(d -> !d.startsWith("pipe:"));
             AffinityHelper helper = new AffinityHelper(p, Set.copyOf(pipes));
-            helper.command("ping 0 0"); // loads the stream classes now, and proves the loop runs
+            try {
+                helper.command("ping 0 0"); // loads the stream classes now, and proves the loop runs
+            } catch (IOException | RuntimeException e) {
+                p.close();
+                throw e;
+            }
             return helper;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -109,29 +113,9 @@ final class AffinityHelper {
         }
     }
 
-    /** Ends the helper: closing its input ends the loop. */
+    /** Ends the helper (the scaffold's one terminate: TERM, bounded wait, KILL). */
     void close() {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // it is being stopped anyway
-        }
-        try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-            }
-            out.close();
-        } catch (IOException | InterruptedException e) {
-            process.destroyForcibly();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** @return the helper process, for the shutdown hook */
-    Process process() {
-        return process;
+        child.close();
     }
 
     /** @return the OS thread id of the calling thread, from {@code /proc/thread-self} (a readlink: not I/O) */

@@ -8,14 +8,15 @@ import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
+import dev.iops.spi.SelfIo;
+import dev.iops.tracer.SharedTracer;
+import dev.iops.tracer.TraceFile;
+import dev.iops.tracer.TraceFileReader;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -50,9 +51,17 @@ import java.util.Set;
  *       is not the default because it changes the caller's thread affinity during the block (threads the block
  *       starts inherit that single CPU for their whole life), costs about 6 ms per session, and concurrent
  *       sessions then share one CPU. Read when strace attaches.</li>
- *   <li>{@code iops.strace.linger} (milliseconds, default {@code 1000}): how long strace stays attached after the
- *       last session ends, so that the next session starts in well under a millisecond instead of attaching
- *       again. While it lingers every I/O call of the JVM is traced (slower); {@code 0} detaches at once.</li>
+ *   <li>{@code iops.strace.linger} (milliseconds, default {@code 0}): how long strace stays attached after the
+ *       last session ends. By default it detaches when the last session ends, because while it is attached every
+ *       system call of the whole JVM is stopped twice by ptrace: code outside any measured block would run many
+ *       times slower, unmeasured (1000 writes of 64 bytes, measured on this project's VM, 17 times slower). A
+ *       positive value is an opt-in for back-to-back blocks: the next session reuses the tracer instead of
+ *       attaching again (see the README's benchmark table for both costs). A report measured by another provider
+ *       while strace is attached says so.</li>
+ *   <li>{@code iops.strace.maxTraceMiB} (default {@code 1024}): the bound of the trace file while sessions are
+ *       open. A trace that passes it (a session that is never closed, while the JVM keeps doing I/O) makes strace
+ *       detach and its file be deleted; the open sessions then fail at stop with that reason. A session that is
+ *       never closed and becomes unreachable is released (and strace detached) by a cleaner.</li>
  *   <li>{@code iops.strace.timeout} (milliseconds, default {@code 10000}): how long to wait for strace to attach
  *       or to record the end of a block before failing with a clear error.</li>
  * </ul>
@@ -77,10 +86,16 @@ public final class StraceProfiler implements Profiler {
      * (strace and, during its session, the session's thread).
      */
     public static final String PIN_PROPERTY = "iops.strace.pin";
-    /** System property: milliseconds strace stays attached after the last session (default 1000). */
+    /** System property: milliseconds strace stays attached after the last session (default 0: detach). */
     public static final String LINGER_PROPERTY = "iops.strace.linger";
+    /** System property: the bound of the trace file while sessions are open, in MiB (default 1024). */
+    public static final String MAX_TRACE_PROPERTY = "iops.strace.maxTraceMiB";
     /** System property: milliseconds to wait for attach and for the end of a window (default 10000). */
     public static final String TIMEOUT_PROPERTY = "iops.strace.timeout";
+
+    /** An idle tracer whose trace passed this size detaches rather than linger, so its file starts over. */
+    private static final long ROTATE_BYTES_IDLE = 64L * 1024 * 1024;
+    private static final Duration WATCH = Duration.ofMillis(200);
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
@@ -141,7 +156,12 @@ public final class StraceProfiler implements Profiler {
         if (exe == null) {
             throw new ProfilerStartException(availability().reason());
         }
-        Duration linger = Duration.ofMillis(longProperty(LINGER_PROPERTY, 1000));
+        Duration linger = Duration.ofMillis(Math.max(0, longProperty(LINGER_PROPERTY, 0)));
+        long maxTraceMiB = longProperty(MAX_TRACE_PROPERTY, 1024);
+        if (maxTraceMiB <= 0) {
+            throw new ProfilerStartException("-D" + MAX_TRACE_PROPERTY + "=" + maxTraceMiB + " must be a positive "
+                    + "number of MiB");
+        }
         Duration timeout = Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000)));
         String pinMode = System.getProperty(PIN_PROPERTY, "false").trim().toLowerCase(Locale.ROOT);
         if (!pinMode.equals("false") && !pinMode.equals("true") && !pinMode.equals("thread")) {
@@ -149,16 +169,27 @@ public final class StraceProfiler implements Profiler {
         }
         boolean pinThread = pinMode.equals("thread");
         boolean pin = pinThread || pinMode.equals("true");
-        StraceTracer tracer = StraceTracer.acquire(new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null,
-                pin, pinThread, linger, timeout));
-        StraceRecording recording = new StraceRecording(tracer, request.scope(), linger, timeout);
+        StraceTracer.Settings settings = new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null, pin,
+                pinThread, linger, timeout);
+        SharedTracer.Policy policy = new SharedTracer.Policy(linger, maxTraceMiB * 1024 * 1024,
+                ROTATE_BYTES_IDLE, WATCH);
+        StraceRecording recording = new StraceRecording(request.scope(), timeout);
+        // never interruptible: a session started on a thread whose flag is set works, and keeps the flag
+        boolean interrupted = Thread.interrupted();
         try {
-            recording.begin(); // last: opens the window
+            recording.begin(settings, policy); // attaches if needed; last: opens the window
             return recording;
+        } catch (ProfilerStartException e) {
+            recording.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             recording.close();
             throw new ProfilerStartException("strace's trace file could not be read at the start of the block: "
-                    + e.getMessage() + ". Check the temp directory, or use -Diops.profiler=procfs.", e);
+                    + e + ". Check the temp directory, or use -Diops.profiler=procfs.", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -176,8 +207,8 @@ public final class StraceProfiler implements Profiler {
     public static long parseTrace(Path traceFile, OpSink sink) throws IOException {
         TraceWindow window = new TraceWindow(null, null, false, Set.of(), sink);
         long[] lines = {0};
-        try (FileChannel channel = FileChannel.open(traceFile, StandardOpenOption.READ)) {
-            TraceFileReader reader = new TraceFileReader(channel, 0);
+        try (TraceFile file = TraceFile.open(traceFile)) {
+            TraceFileReader reader = new TraceFileReader(file, 0);
             while (reader.readAvailable((b, from, to) -> {
                 lines[0]++;
                 window.accept(b, from, to);
@@ -196,7 +227,8 @@ public final class StraceProfiler implements Profiler {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new ProfilerStartException("-D" + name + "=" + v + " is not a number of milliseconds");
+            String unit = name.equals(MAX_TRACE_PROPERTY) ? "MiB" : "milliseconds";
+            throw new ProfilerStartException("-D" + name + "=" + v + " is not a whole number of " + unit);
         }
     }
 
@@ -228,16 +260,35 @@ public final class StraceProfiler implements Profiler {
         return null;
     }
 
-    /** @return the TracerPid of this process, 0 if untraced, -1 if unknown */
+    /**
+     * @return the TracerPid of this process, 0 if untraced, -1 if unknown. Read without interruption, booked as
+     *         own I/O, on the pid's own path (as strace's {@code -y} and JFR name it) marked own during the read
+     */
     static long tracerPid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("TracerPid:")) {
+        Path status = Path.of("/proc/" + ProcessHandle.current().pid() + "/status");
+        String text;
+        try (SelfIo.Registration own = SelfIo.ownPath(status)) {
+            text = TraceFile.readHead(status, 16 * 1024);
+        }
+        return parseTracerPid(text);
+    }
+
+    /**
+     * @param status the text of {@code /proc/PID/status}, or {@code null}
+     * @return its TracerPid, or -1 if absent or unreadable
+     */
+    static long parseTracerPid(String status) {
+        if (status == null) {
+            return -1;
+        }
+        for (String line : status.split("\n")) {
+            if (line.startsWith("TracerPid:")) {
+                try {
                     return Long.parseLong(line.substring("TracerPid:".length()).trim());
+                } catch (NumberFormatException e) {
+                    return -1;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
         return -1;
     }

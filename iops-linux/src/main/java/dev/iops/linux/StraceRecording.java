@@ -5,6 +5,8 @@ import dev.iops.spi.OpSink;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
+import dev.iops.tracer.SharedTracer;
+import dev.iops.tracer.TraceFileReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One session's window of the shared trace, between its begin and end markers. Not thread-safe beyond the
- * {@link Recording} contract.
+ * One session's window of the shared trace, between its begin and end markers, holding a lease on the shared
+ * tracer. A recording that is never closed is released by the scaffold's cleaner once unreachable. Not
+ * thread-safe beyond the {@link Recording} contract.
  */
 final class StraceRecording implements Recording {
     private static final long POLL_NANOS = 100_000;
@@ -23,28 +26,33 @@ final class StraceRecording implements Recording {
     private static final java.util.concurrent.ConcurrentHashMap<Long, Integer> PINNED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final StraceTracer tracer;
     private final Scope scope;
-    private final Duration linger;
     private final Duration timeout;
-    private final Path beginMarker;
-    private final Path endMarker;
+    private SharedTracer<StraceTracer.Settings, StraceTracer>.Lease lease;
+    private StraceTracer tracer;
+    private Path beginMarker;
+    private Path endMarker;
     private long startOffset = -1;
     private long pinnedTid = -1;
     private boolean stopped;
     private boolean closed;
 
-    StraceRecording(StraceTracer tracer, Scope scope, Duration linger, Duration timeout) {
-        this.tracer = tracer;
+    StraceRecording(Scope scope, Duration timeout) {
         this.scope = scope;
-        this.linger = linger;
         this.timeout = timeout;
-        this.beginMarker = tracer.newMarker("begin");
-        this.endMarker = tracer.newMarker("end");
     }
 
-    /** Opens the window: the begin marker is the very last thing done. */
-    void begin() throws IOException {
+    /**
+     * Takes a lease on the shared tracer (attaching it if needed) and opens the window: the begin marker is the
+     * very last thing done.
+     *
+     * @throws dev.iops.spi.ProfilerStartException if strace cannot attach
+     */
+    void begin(StraceTracer.Settings settings, SharedTracer.Policy policy) throws IOException {
+        lease = StraceTracer.SHARED.acquire(settings, policy, this);
+        tracer = lease.tracer();
+        beginMarker = tracer.newMarker("begin");
+        endMarker = tracer.newMarker("end");
         pinThread();
         // strace appends, so the begin marker's line will be at or after the file's present size
         startOffset = tracer.size();
@@ -58,9 +66,26 @@ final class StraceRecording implements Recording {
             throw new IllegalStateException("this strace recording was already stopped or closed");
         }
         stopped = true;
+        String revoked = lease.revocation();
+        if (revoked != null) {
+            throw new RecordingFailedException(revoked + " (-D" + StraceProfiler.MAX_TRACE_PROPERTY + "); its trace "
+                    + "file is gone, so no operation of this block can be reported");
+        }
+        // never interruptible: a caller whose flag is set gets an exact report, and the flag back
+        boolean interrupted = Thread.interrupted();
+        try {
+            return read(sink);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private RecordingResult read(OpSink sink) {
         TraceWindow window = new TraceWindow(beginMarker.toString(), endMarker.toString(), scope == Scope.THREAD,
                 tracer.ownPaths(), sink);
-        TraceFileReader reader = new TraceFileReader(tracer.channel(), startOffset);
+        TraceFileReader reader = new TraceFileReader(tracer.trace(), startOffset);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             // strace writes a line before it lets the thread return from the call, so the end marker is normally
@@ -69,6 +94,10 @@ final class StraceRecording implements Recording {
                 reader.readAvailable(window);
                 if (window.ended()) {
                     break;
+                }
+                if (lease.revocation() != null) {
+                    throw new RecordingFailedException(lease.revocation() + " (-D" + StraceProfiler.MAX_TRACE_PROPERTY
+                            + "); " + window.operations() + " operations were read before that");
                 }
                 if (!tracer.isAlive()) {
                     reader.readAvailable(window);
@@ -92,7 +121,7 @@ final class StraceRecording implements Recording {
             }
         } catch (IOException e) {
             throw new RecordingFailedException("could not read strace's trace file " + tracer.traceFile() + ": "
-                    + e.getMessage(), e);
+                    + e, e);
         }
         List<String> notes = new ArrayList<>();
         long skipped = window.garbageLines() + reader.skippedLines();
@@ -123,10 +152,13 @@ final class StraceRecording implements Recording {
     public void close() {
         if (!closed) {
             closed = true;
+            if (lease == null) {
+                return; // the attach failed: nothing was taken
+            }
             try {
                 unpinThread();
             } finally {
-                StraceTracer.release(tracer, linger);
+                lease.close();
             }
         }
     }

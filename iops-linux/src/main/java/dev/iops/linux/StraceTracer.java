@@ -2,247 +2,173 @@ package dev.iops.linux;
 
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.RecordingResult;
+import dev.iops.spi.SelfIo;
+import dev.iops.tracer.ChildProcess;
+import dev.iops.tracer.SharedTracer;
+import dev.iops.tracer.TraceFile;
+import dev.iops.tracer.TraceFileReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one strace process attached to this JVM, shared by every strace session (only one ptrace tracer can attach
- * to a process). Reference counted: the first session attaches it, the last one lets it go, after an optional
- * linger so that back-to-back sessions reuse it. Each session takes its own marker-delimited window of the shared
- * trace.
+ * One strace process attached to this JVM: what strace needs beyond the scaffold ({@link SharedTracer},
+ * {@link ChildProcess}, {@link TraceFile}). Its command line, its readiness (a marker seen in the trace), its
+ * warm-up, its error messages, Yama.
  *
- * <p>The OS layer of the strace provider: process spawning, synchronisation, markers and clean-up live here and
- * nowhere else. strace writes to a temp file (never a pipe: a tracee that blocks writing a pipe its tracer must
- * drain deadlocks), its stderr goes to a second temp file, and both are deleted on every path, including JVM exit
- * (shutdown hook).
+ * <p>strace writes to a temp file (never a pipe: a tracee that blocks writing a pipe its tracer must drain
+ * deadlocks), its stderr goes to a second temp file; both are deleted when it detaches and at JVM exit (the
+ * child's shutdown hook). While attached it is booked with {@link SelfIo#attachedTracer}.
  *
- * <p>Thread-safe.
+ * <p>The one {@link SharedTracer} of strace is {@link #SHARED}: static because a process can have only one
+ * ptrace tracer, so one per JVM is the truth, not a convenience. Thread-safe.
  */
-final class StraceTracer {
+final class StraceTracer implements SharedTracer.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(StraceTracer.class);
     /** Markers are readlink calls on paths under this directory, which does not exist. */
     static final String MARKER_DIR = "/nonexistent/iops-strace/";
     private static final String PREFIX = "iops-strace-";
-    private static final long POLL_NANOS = 200_000;
-    /** Past this size an idle tracer is detached at once rather than kept, so its trace file starts over. */
-    private static final long ROTATE_BYTES = 64L * 1024 * 1024;
-
-    private static final Object LOCK = new Object();
+    private static final Duration POLL = Duration.ofNanos(200_000);
     private static final AtomicLong SEQUENCE = new AtomicLong();
-    private static final Set<StraceTracer> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static StraceTracer current; // guarded by LOCK
-    private static ScheduledFuture<?> pendingDetach; // guarded by LOCK
-    private static ScheduledThreadPoolExecutor lingerTimer; // guarded by LOCK
-    private static boolean hookInstalled; // guarded by LOCK
-    private static volatile long attaches;
+
+    /** The tracer of this JVM, shared by every strace session. */
+    static final SharedTracer<Settings, StraceTracer> SHARED = new SharedTracer<>(StraceProfiler.NAME,
+            StraceTracer::attach, Cleaner.create());
 
     /** How a tracer is started; read from system properties by the profiler. */
     record Settings(Path executable, Path taskset, boolean pin, boolean pinThread, Duration linger,
                     Duration timeout) {
     }
 
-    private final Process process;
-    private final Path traceFile;
+    private final ChildProcess child;
+    private final TraceFile trace;
     private final Path errFile;
-    private final FileChannel channel;
     private final Set<String> ownPaths;
     private final String token;
     private final int cpu;
-    private final Duration timeout;
     private final AffinityHelper helper;
-    private int refs; // guarded by LOCK
-    private boolean cleaned; // guarded by LOCK
+    private final Yama.Grant grant;
+    private final SelfIo.Registration attached;
 
-    private StraceTracer(Process process, Path traceFile, Path errFile, FileChannel channel, Set<String> ownPaths,
-                         String token, int cpu, Duration timeout, AffinityHelper helper) {
-        this.process = process;
-        this.traceFile = traceFile;
+    private StraceTracer(ChildProcess child, TraceFile trace, Path errFile, Set<String> ownPaths, String token,
+                         int cpu, AffinityHelper helper, Yama.Grant grant) {
+        this.child = child;
+        this.trace = trace;
         this.errFile = errFile;
-        this.channel = channel;
         this.ownPaths = ownPaths;
         this.token = token;
         this.cpu = cpu;
-        this.timeout = timeout;
         this.helper = helper;
+        this.grant = grant;
+        this.attached = SelfIo.attachedTracer(StraceProfiler.NAME);
     }
 
     /**
-     * Returns the running tracer, attaching one if needed, and takes a reference on it. Called on the session
-     * thread: attaching synchronises on markers issued from it.
-     *
-     * @throws ProfilerStartException if strace cannot attach
-     */
-    static StraceTracer acquire(Settings settings) {
-        synchronized (LOCK) {
-            if (pendingDetach != null) {
-                pendingDetach.cancel(false);
-                pendingDetach = null;
-            }
-            if (current != null && !current.isAlive()) {
-                StraceTracer dead = current;
-                current = null;
-                if (dead.refs == 0) {
-                    dead.cleanUp();
-                } // else: its sessions will fail at stop and clean it up on close
-            }
-            if (current == null) {
-                current = attach(settings);
-            }
-            current.refs++;
-            return current;
-        }
-    }
-
-    /** Gives back a reference; the last one detaches the tracer now or after the linger. */
-    static void release(StraceTracer tracer, Duration linger) {
-        synchronized (LOCK) {
-            tracer.refs--;
-            if (tracer.refs > 0) {
-                return;
-            }
-            if (tracer != current || !tracer.isAlive() || linger.isZero() || linger.isNegative() || tracer.isLarge()) {
-                if (tracer == current) {
-                    current = null;
-                }
-                tracer.cleanUp();
-                return;
-            }
-            pendingDetach = lingerTimer().schedule(StraceTracer::detachIdle, linger.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** @return the timer that detaches a lingering tracer; its one daemon thread exits when idle */
-    private static ScheduledThreadPoolExecutor lingerTimer() {
-        if (lingerTimer == null) {
-            lingerTimer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "iops-strace-linger");
-                t.setDaemon(true);
-                return t;
-            });
-            lingerTimer.setRemoveOnCancelPolicy(true);
-            lingerTimer.setKeepAliveTime(1, TimeUnit.SECONDS);
-            lingerTimer.allowCoreThreadTimeOut(true); // no idle thread left behind
-        }
-        return lingerTimer;
-    }
-
-    /**
-     * Detaches the tracer now if no session uses it (the linger's end; tests that check for leaks).
+     * Detaches the tracer now if no session uses it (tests that check for leaks).
      *
      * @return true if no tracer is attached any more
      */
     static boolean detachIdle() {
-        synchronized (LOCK) {
-            if (current != null && current.refs == 0) {
-                current.cleanUp();
-                current = null;
-            }
-            if (pendingDetach != null) {
-                pendingDetach.cancel(false);
-                pendingDetach = null;
-            }
-            return current == null;
-        }
+        return SHARED.detachIdle();
     }
 
-    /** @return true while a tracer of ours is attached (so this JVM's TracerPid is ours) */
+    /** @return true while a tracer of ours is attached (so this JVM's TracerPid is ours); never blocks */
     static boolean isAttached() {
-        synchronized (LOCK) {
-            return current != null && current.isAlive();
-        }
+        return SHARED.isAttached();
     }
 
     /** @return the running tracer, or {@code null} (tests) */
     static StraceTracer current() {
-        synchronized (LOCK) {
-            return current;
-        }
+        return SHARED.current();
     }
 
     /** @return how many strace processes this JVM started so far (tests, benchmarks) */
     static long attaches() {
-        return attaches;
+        return SHARED.attaches();
     }
 
+    /** Starts strace and waits until it traces every thread; the scaffold's attach function. */
     private static StraceTracer attach(Settings s) {
         long t0 = System.nanoTime();
         long pid = ProcessHandle.current().pid();
         String token = Long.toString(pid, 36) + "-" + SEQUENCE.incrementAndGet();
         // Throwaway marker before strace runs: loads the exception path so no class loading happens in a window.
         marker(Path.of(MARKER_DIR + "warm"));
+        String yamaScope = Yama.scope();
+        Yama.Decision yama = Yama.decide(yamaScope);
+        if (yama.refusal() != null) {
+            throw new ProfilerStartException(yama.refusal());
+        }
         warmUp(token);
         int cpu = (s.pin() || s.pinThread()) && s.taskset() != null ? currentCpu() : -1;
-        Path trace = null;
+        Path tracePath = null;
         Path err = null;
-        FileChannel channel = null;
-        Process process = null;
+        TraceFile trace = null;
+        ChildProcess child = null;
+        Yama.Grant grant = null;
         // started before strace, so that neither it nor the taskset runs it makes are ever traced
         AffinityHelper helper = s.pinThread() && cpu >= 0 ? AffinityHelper.start(s.taskset()) : null;
         try {
-            trace = Files.createTempFile(PREFIX, ".trace");
+            tracePath = Files.createTempFile(PREFIX, ".trace");
             err = Files.createTempFile(PREFIX, ".err");
-            channel = FileChannel.open(trace, StandardOpenOption.READ);
-            new TraceFileReader(channel, 0).readAvailable(new TraceWindow(null, null, false, Set.of(), op -> { }));
+            trace = TraceFile.open(tracePath);
+            new TraceFileReader(trace, 0).readAvailable(new TraceWindow(null, null, false, Set.of(), op -> { }));
             List<String> cmd = new ArrayList<>();
             if (cpu >= 0) {
                 cmd.addAll(List.of(s.taskset().toString(), "-c", Integer.toString(cpu)));
             }
             cmd.addAll(List.of(s.executable().toString(), "-f", "-qq", "-y", "-T", "-ttt", "-e", "signal=none",
-                    "-e", "trace=" + Syscall.traceSet(), "-o", trace.toString(), "-p", Long.toString(pid)));
-            installHook();
-            process = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(err.toFile())
+                    "-e", "trace=" + Syscall.traceSet(), "-o", tracePath.toString(), "-p", Long.toString(pid)));
+            // gated: its pid is known before it attaches, so Yama can be told to let exactly it trace us
+            child = ChildProcess.of(StraceProfiler.NAME, cmd).gated().stderrTo(err).deleteOnClose(tracePath)
+                    .grace(s.timeout().compareTo(Duration.ofSeconds(2)) < 0 ? s.timeout() : Duration.ofSeconds(2))
                     .start();
-            attaches++;
+            if (yama.grant()) {
+                grant = Yama.grant(child.pid());
+            }
+            child.open();
             // strace prints the real path of the file it writes; those reads are ours, never the block's
-            Set<String> own = new java.util.HashSet<>(List.of(trace.toRealPath().toString(),
-                    err.toRealPath().toString()));
+            Set<String> own = new java.util.HashSet<>(List.of(trace.path().toString(), err.toRealPath().toString()));
             if (helper != null) {
                 own.addAll(helper.pipes()); // the JVM's side of the pin requests
             }
-            StraceTracer tracer = new StraceTracer(process, trace, err, channel, Set.copyOf(own), token, cpu,
-                    s.timeout(), helper);
-            LIVE.add(tracer);
+            StraceTracer tracer = new StraceTracer(child, trace, err, Set.copyOf(own), token, cpu, helper, grant);
             try {
-                tracer.synchronise(pid);
+                tracer.synchronise(pid, s.timeout(), yamaScope);
             } catch (RuntimeException e) {
-                tracer.cleanUp();
+                tracer.detach();
                 throw e;
             }
-            LOG.debug("iops: strace (pid {}) attached to pid {}{} in {} us", process.pid(), pid,
+            LOG.debug("iops: strace (pid {}) attached to pid {}{} in {} us", child.pid(), pid,
                     cpu >= 0 ? " pinned to CPU " + cpu : "", (System.nanoTime() - t0) / 1000);
             return tracer;
         } catch (IOException e) {
+            if (child != null) {
+                child.close();
+            }
+            if (grant != null) {
+                grant.close();
+            }
             if (helper != null) {
                 helper.close();
             }
-            if (process != null) {
-                process.destroyForcibly();
+            if (trace != null) {
+                trace.close();
             }
-            closeQuietly(channel);
-            deleteQuietly(trace);
+            deleteQuietly(tracePath);
             deleteQuietly(err);
-            throw new ProfilerStartException("strace could not be started (" + e.getMessage()
-                    + "). Check that " + s.executable() + " runs and that " + System.getProperty("java.io.tmpdir")
+            throw new ProfilerStartException("strace could not be started (" + e + "). Check that "
+                    + s.executable() + " runs and that " + System.getProperty("java.io.tmpdir")
                     + " is writable, or use -Diops.profiler=procfs.", e);
         }
     }
@@ -270,9 +196,6 @@ final class StraceTracer {
         w.accept("1 1.000004 pread64(3</tmp/x>, \"x\", 1, 0) = -1 EIO (Input/output error) <0.000001>");
         w.accept("1 1.000005 readlink(\"" + end + "\", 0x1, 4097) = -1 ENOENT (No such file or directory) <0.000001>");
         RecordingResult.ofOperations("strace: " + n[0] + w.garbageLines() + w.operations());
-        synchronized (LOCK) {
-            lingerTimer().schedule(() -> { }, 0, TimeUnit.NANOSECONDS); // links the linger path; its thread idles out
-        }
         ClassLoader loader = StraceTracer.class.getClassLoader();
         for (String name : SESSION_CLASSES) {
             try {
@@ -287,10 +210,10 @@ final class StraceTracer {
      * Issues markers until one shows in the trace. strace prints nothing for a thread before it has attached to
      * every thread of the process, so the first marker seen means the whole process is traced.
      */
-    private void synchronise(long pid) {
+    private void synchronise(long pid, Duration timeout, String yamaScope) {
         String prefix = MARKER_DIR + token + "-sync-";
         byte[] needle = prefix.getBytes(StandardCharsets.US_ASCII);
-        TraceFileReader reader = new TraceFileReader(channel, 0);
+        TraceFileReader reader = new TraceFileReader(trace, 0);
         boolean[] seen = {false};
         TraceFileReader.LineSink search = new TraceFileReader.LineSink() {
             @Override
@@ -305,28 +228,24 @@ final class StraceTracer {
                 return seen[0];
             }
         };
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; ; i++) {
-            marker(Path.of(prefix + i));
-            try {
+        int[] sent = {0};
+        ChildProcess.Readiness r;
+        try {
+            r = child.awaitReady(() -> {
+                marker(Path.of(prefix + sent[0]++));
                 reader.readAvailable(search);
-            } catch (IOException e) {
-                throw new ProfilerStartException("strace's trace file " + traceFile + " could not be read: "
-                        + e.getMessage(), e);
-            }
-            if (seen[0]) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new ProfilerStartException(explainStartFailure(waitExit(), stderr(), pid, yamaScope()));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new ProfilerStartException("strace (pid " + process.pid() + ") did not start tracing pid " + pid
-                        + " within " + timeout.toMillis() + " ms. The machine may be overloaded; raise "
-                        + "-Diops.strace.timeout=MILLIS or use -Diops.profiler=procfs."
-                        + describeStderr(stderr()));
-            }
-            LockSupport.parkNanos(POLL_NANOS);
+                return seen[0];
+            }, timeout, POLL);
+        } catch (IOException e) {
+            throw new ProfilerStartException("strace's trace file " + trace.path() + " could not be read: " + e, e);
+        }
+        switch (r) {
+            case READY -> { }
+            case EXITED -> throw new ProfilerStartException(explainStartFailure(child.waitExit(timeout), stderr(), pid,
+                    yamaScope));
+            default -> throw new ProfilerStartException("strace (pid " + child.pid() + ") did not start tracing pid "
+                    + pid + " within " + timeout.toMillis() + " ms. The machine may be overloaded; raise "
+                    + "-Diops.strace.timeout=MILLIS or use -Diops.profiler=procfs." + describeStderr(stderr()));
         }
     }
 
@@ -342,8 +261,8 @@ final class StraceTracer {
     static String explainStartFailure(int exitCode, String stderr, long pid, String yamaScope) {
         String first = firstLine(stderr);
         if (stderr.contains("Operation not permitted")) {
-            String yama = yamaScope != null && !yamaScope.equals("0")
-                    ? " (kernel.yama.ptrace_scope=" + yamaScope + ")" : "";
+            String yama = yamaScope != null && !yamaScope.strip().equals("0")
+                    ? " (kernel.yama.ptrace_scope=" + yamaScope.strip() + ")" : "";
             return "strace could not attach to pid " + pid + ": ptrace not permitted" + yama + ". Run as root or "
                     + "grant CAP_SYS_PTRACE (containers: --cap-add=SYS_PTRACE; a seccomp profile that blocks ptrace "
                     + "needs --security-opt seccomp=unconfined), or set kernel.yama.ptrace_scope=0, or use "
@@ -377,7 +296,11 @@ final class StraceTracer {
         return first.isEmpty() ? "" : " strace said: " + first;
     }
 
-    /** Issues one marker: a readlink of a path that does not exist, which strace records with the path. */
+    /**
+     * Issues one marker: a readlink of a path that does not exist, which strace records with the path. Not
+     * booked with {@link SelfIo#count}: {@code readlink} is neither a read nor a write for any provider
+     * ({@code /proc/PID/io} does not count it, JFR does not see it), so there is nothing to subtract.
+     */
     static void marker(Path path) {
         try {
             Files.readSymbolicLink(path);
@@ -397,12 +320,21 @@ final class StraceTracer {
 
     /** @return the current size of the trace file (an fstat: not traced) */
     long size() throws IOException {
-        return channel.size();
+        return trace.size();
+    }
+
+    @Override
+    public long traceBytes() {
+        try {
+            return trace.size();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** @return the trace file, open for positional reads */
-    FileChannel channel() {
-        return channel;
+    TraceFile trace() {
+        return trace;
     }
 
     /** @return the paths of the library's own files, whose operations are never counted */
@@ -410,23 +342,15 @@ final class StraceTracer {
         return ownPaths;
     }
 
-    /** @return true when the trace file is big enough that the next session had better start a fresh one */
-    private boolean isLarge() {
-        try {
-            return channel.size() > ROTATE_BYTES;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
     /** @return true while strace runs */
-    boolean isAlive() {
-        return process.isAlive();
+    @Override
+    public boolean isAlive() {
+        return child.isAlive();
     }
 
     /** @return the strace process id */
     long pid() {
-        return process.pid();
+        return child.pid();
     }
 
     /** @return the helper that pins session threads next to strace, or {@code null} */
@@ -441,101 +365,43 @@ final class StraceTracer {
 
     /** @return the trace file */
     Path traceFile() {
-        return traceFile;
+        return trace.path();
     }
 
     /** @return how the strace process ended, for error messages */
     String describeExit() {
-        if (process.isAlive()) {
-            return "still running";
-        }
-        return "exit code " + process.exitValue() + describeStderr(stderr());
-    }
-
-    private int waitExit() {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return child.isAlive() ? "still running" : child.describeExit() + describeStderr(stderr());
     }
 
     /** @return strace's stderr, at most 16 KiB of it */
     String stderr() {
-        try (FileChannel ch = FileChannel.open(errFile, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 * 1024);
-            ch.read(b, 0);
-            return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        String s = TraceFile.readHead(errFile, 16 * 1024);
+        return s == null ? "" : s;
     }
 
     /** Stops strace (it detaches from every thread on SIGTERM; exit 143 is normal) and deletes its files. */
-    private void cleanUp() {
-        if (cleaned) {
-            return;
+    @Override
+    public void detach() {
+        child.close();
+        if (grant != null) {
+            grant.close();
         }
-        cleaned = true;
-        terminate(process, timeout);
         if (helper != null) {
             helper.close();
         }
-        closeQuietly(channel);
-        deleteQuietly(traceFile);
+        trace.close();
         deleteQuietly(errFile);
-        LIVE.remove(this);
-    }
-
-    private static void terminate(Process process, Duration timeout) {
-        process.destroy();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void installHook() {
-        if (hookInstalled) {
-            return;
-        }
-        hookInstalled = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // No lock: a session thread may hold it while the JVM exits. Kill and delete, nothing else.
-            for (StraceTracer t : LIVE) {
-                terminate(t.process, Duration.ofSeconds(2));
-                if (t.helper != null) {
-                    t.helper.process().destroyForcibly();
-                }
-                closeQuietly(t.channel);
-                deleteQuietly(t.traceFile);
-                deleteQuietly(t.errFile);
-            }
-        }, "iops-strace-shutdown"));
+        attached.close();
     }
 
     /** @return the CPU the calling thread last ran on (field 39 of /proc/thread-self/stat), or -1 */
     static int currentCpu() {
+        String stat = TraceFile.readHead(Path.of("/proc/thread-self/stat"), 4096);
         try {
-            String stat = Files.readString(Path.of("/proc/thread-self/stat"), StandardCharsets.US_ASCII);
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
             return Integer.parseInt(f[39 - 3]);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return -1;
-        }
-    }
-
-    private static String yamaScope() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).strip();
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 
@@ -550,16 +416,6 @@ final class StraceTracer {
             return i;
         }
         return -1;
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // read-only: nothing to lose
-            }
-        }
     }
 
     private static void deleteQuietly(Path path) {

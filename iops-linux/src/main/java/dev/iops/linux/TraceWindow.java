@@ -5,28 +5,29 @@ import dev.iops.TargetKind;
 import dev.iops.spi.Op;
 import dev.iops.spi.OpSink;
 
+import dev.iops.tracer.MarkerWindow;
+import dev.iops.tracer.TraceFileReader;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the strace lines of one marker-delimited window into {@link Op}s, streaming them to a sink as lines
- * arrive. Memory stays constant whatever the number of lines: one pending call per thread (an
- * {@code <unfinished ...>} waiting for its {@code <... resumed>} half) and a small cache of decoded paths.
+ * strace's decoding of one marker-delimited window: turns strace lines into {@link Op}s, streaming them to a sink
+ * as lines arrive. The window itself (markers, thread filter, pairing of {@code <unfinished ...>} with
+ * {@code <... resumed>} halves, the library's own paths and processes) is the scaffold's {@link MarkerWindow};
+ * this class adds what is strace's: the line tokenizer, the system-call table, {@code -y} descriptor paths and
+ * their kinds. Memory stays constant whatever the number of lines: one pending call per thread and a small cache
+ * of decoded paths.
  *
  * <p>The window opens at the line of the begin marker (a {@code readlink} of a unique path) and closes at the
- * entry of the end marker; lines before and after are only used to pair calls. An operation belongs to the
- * window when it completes inside it, as the kernel's own counters see it. In thread mode only the thread that
- * issued the begin marker is counted. Operations on excluded paths (the library's own trace file) are dropped.
+ * entry of the end marker; lines before and after are only used to pair calls.
  *
- * <p>Pure: no I/O, no clock. Not thread-safe.
+ * <p>Pure apart from reading {@link dev.iops.spi.SelfIo}'s bookings: no I/O, no clock. Not thread-safe.
  */
 final class TraceWindow implements TraceFileReader.LineSink {
     private static final int CACHE = 16;
-    private static final long HALF_DAY_NANOS = 43_200_000_000_000L;
     private static final Target UNKNOWN = new Target(null, TargetKind.UNKNOWN);
 
     /** What a descriptor referred to. */
@@ -38,20 +39,12 @@ final class TraceWindow implements TraceFileReader.LineSink {
     }
 
     private final StraceLineParser line = new StraceLineParser();
-    private final byte[] begin;
-    private final byte[] end;
-    private final boolean threadOnly;
-    private final Set<String> excluded;
+    private final MarkerWindow<Pending> window;
     private final OpSink sink;
-    private final Map<Long, Pending> pending = new HashMap<>();
     private final byte[][] cacheKeys = new byte[CACHE][];
     private final Target[] cacheValues = new Target[CACHE];
     private int cacheNext;
 
-    private boolean begun;
-    private boolean ended;
-    private long windowTid = -1;
-    private long beginNanos = -1;
     private long garbage;
     private long ops;
 
@@ -63,12 +56,8 @@ final class TraceWindow implements TraceFileReader.LineSink {
      * @param sink        receives the operations
      */
     TraceWindow(String beginMarker, String endMarker, boolean threadOnly, Set<String> excluded, OpSink sink) {
-        this.begin = beginMarker == null ? null : beginMarker.getBytes(StandardCharsets.UTF_8);
-        this.end = endMarker == null ? null : endMarker.getBytes(StandardCharsets.UTF_8);
-        this.threadOnly = threadOnly;
-        this.excluded = Set.copyOf(excluded);
+        this.window = new MarkerWindow<>(beginMarker, endMarker, threadOnly, excluded);
         this.sink = sink;
-        this.begun = begin == null;
     }
 
     /** Takes one line, for tests and fixtures. */
@@ -84,17 +73,17 @@ final class TraceWindow implements TraceFileReader.LineSink {
 
     @Override
     public boolean done() {
-        return ended;
+        return window.ended();
     }
 
     /** Takes the line {@code b[from, to)} (a trailing newline is allowed). */
     void accept(byte[] b, int from, int to) {
-        if (ended) {
+        if (window.ended()) {
             return;
         }
         int kind = line.parse(b, from, to);
         if (kind != StraceLineParser.CALL) {
-            if (kind == StraceLineParser.GARBAGE && begun) {
+            if (kind == StraceLineParser.GARBAGE && window.begun()) {
                 garbage++;
             }
             return;
@@ -105,12 +94,12 @@ final class TraceWindow implements TraceFileReader.LineSink {
             marker(b);
             return;
         }
-        boolean counted = begun && (!threadOnly || tid == windowTid);
+        boolean counted = window.counts(tid);
         switch (line.shape) {
-            case StraceLineParser.UNFINISHED -> pending.put(tid, new Pending(s, line.timeNanos,
+            case StraceLineParser.UNFINISHED -> window.entry(tid, new Pending(s, line.timeNanos,
                     target(b, s.readArg), target(b, s.writeArg)));
             case StraceLineParser.RESUMED -> {
-                Pending p = pending.remove(tid);
+                Pending p = window.exit(tid);
                 if (counted) {
                     if (p != null && p.syscall == s) {
                         emit(s, tid, p.timeNanos, p.read, p.write);
@@ -136,29 +125,14 @@ final class TraceWindow implements TraceFileReader.LineSink {
         if (r < 0) {
             return;
         }
-        int from = (int) (r >>> 32);
-        int to = (int) r;
-        if (!begun && Arrays.equals(b, from, to, begin, 0, begin.length)) {
-            begun = true;
-            windowTid = line.tid;
-            beginNanos = line.timeNanos;
-        } else if (begun && end != null && Arrays.equals(b, from, to, end, 0, end.length)) {
-            ended = true;
-        }
+        window.marker(line.tid, line.timeNanos, b, (int) (r >>> 32), (int) r);
     }
 
     private void emit(Syscall s, long tid, long startNanos, Target read, Target write) {
         if (!line.hasResult) {
             return; // "= ?": the call never completed
         }
-        long offset = -1;
-        if (startNanos >= 0 && beginNanos >= 0) {
-            offset = startNanos - beginNanos;
-            if (offset < -HALF_DAY_NANOS) {
-                offset += 2 * HALF_DAY_NANOS; // -tt stamps wrapped at midnight
-            }
-            offset = Math.max(0, offset); // a call in flight when the window opened
-        }
+        long offset = window.offsetNanos(startNanos);
         long duration = line.durationNanos;
         if (line.failed) {
             boolean isWrite = s.writeArg >= 0;
@@ -182,7 +156,7 @@ final class TraceWindow implements TraceFileReader.LineSink {
     }
 
     private boolean isExcluded(Target t) {
-        return t.path() != null && excluded.contains(t.path());
+        return window.excludes(t.path());
     }
 
     /** The target of descriptor argument {@code arg}, decoded once per distinct path thanks to a small cache. */
@@ -294,17 +268,17 @@ final class TraceWindow implements TraceFileReader.LineSink {
 
     /** @return true once the begin marker was seen (always, without one) */
     boolean begun() {
-        return begun;
+        return window.begun();
     }
 
     /** @return true once the end marker was seen; later lines are ignored */
     boolean ended() {
-        return ended;
+        return window.ended();
     }
 
     /** @return the thread that issued the begin marker, or -1 */
     long windowTid() {
-        return windowTid;
+        return window.windowTid();
     }
 
     /** @return lines inside the window that could not be understood */
@@ -319,6 +293,6 @@ final class TraceWindow implements TraceFileReader.LineSink {
 
     /** @return calls whose entry half is still waiting for its exit half */
     int pendingCalls() {
-        return pending.size();
+        return window.pendingCalls();
     }
 }
