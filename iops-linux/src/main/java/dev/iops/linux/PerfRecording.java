@@ -7,6 +7,8 @@ import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.SelfIo;
+import dev.iops.tracer.ChildProcess;
+import dev.iops.tracer.TraceFile;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +21,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * and child processes are booked with {@link SelfIo}. Not thread-safe beyond the {@link Recording} contract.
  */
 final class PerfRecording implements Recording {
-    private static final long POLL_NANOS = 100_000;
+    private static final Duration POLL = Duration.ofNanos(100_000);
+    /** perf exits within ~100 ms of SIGTERM; a stuck one is killed after this. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
     private static final int MAX_ATTEMPTS = 3;
 
     /** What a session needs to run perf. */
@@ -44,9 +46,7 @@ final class PerfRecording implements Recording {
     private final long tid;
     private final List<SelfIo.Registration> registrations = new ArrayList<>();
     private Path dir;
-    private Process record;
-    private OutputStream control;
-    private InputStream acks;
+    private ChildProcess record;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
     private long beginNanos;
     private Runnable stopStretch;
@@ -94,7 +94,7 @@ final class PerfRecording implements Recording {
                     break;
                 } catch (IOException e) {
                     String log = readLog("record.log");
-                    kill(record);
+                    record.close();
                     // perf attaches to each thread of the JVM in turn; one that exits meanwhile fails the attach
                     if (attempt < MAX_ATTEMPTS && log.contains("No such process")) {
                         continue;
@@ -116,18 +116,15 @@ final class PerfRecording implements Recording {
     }
 
     private void spawnAndEnable(Path data) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(PerfProfiler.recordCommand(settings.perf(), settings.table(),
-                ProcessHandle.current().pid(), settings.bufferPages(), data))
-                .redirectError(dir.resolve("record.log").toFile());
         try {
-            record = pb.start();
+            record = ChildProcess.of(PerfProfiler.NAME, PerfProfiler.recordCommand(settings.perf(), settings.table(),
+                            ProcessHandle.current().pid(), settings.bufferPages(), data))
+                    .pipes().stderrTo(dir.resolve("record.log")).deleteOnClose(data)
+                    .grace(GRACE).start();
         } catch (IOException e) {
             throw new IOException("could not be started (" + e.getMessage() + ")", e);
         }
-        registrations.add(SelfIo.ownProcess(record.pid()));
         ownTime.process(record.pid());
-        control = record.getOutputStream();
-        acks = record.getInputStream();
         command("enable");
     }
 
@@ -155,27 +152,24 @@ final class PerfRecording implements Recording {
         Map<Long, TraceWindow.Target> endFds = ProcFds.snapshot();
         if (!record.isAlive()) {
             String log = readLog("record.log");
-            throw new RecordingFailedException("perf record (pid " + record.pid() + ") exited during the block with "
-                    + "status " + record.exitValue() + (log.isBlank() ? "" : "; it said: " + PerfMessages.lastLines(log, 3))
-                    + "; the block's events are lost. Was it killed?");
+            throw new RecordingFailedException("perf record (pid " + record.pid() + ") exited during the block ("
+                    + record.describeExit() + (log.isBlank() ? "" : "; it said: " + PerfMessages.lastLines(log, 3))
+                    + "), so the block's events are lost (was it killed?)");
         }
         try {
             command("disable");
             command("stop");
-            if (!record.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new RecordingFailedException("perf record (pid " + record.pid() + ") did not write its data "
-                        + "within " + settings.timeout().toMillis() + " ms of the end of the block; raise -D"
-                        + PerfProfiler.TIMEOUT_PROPERTY);
-            }
-            if (record.exitValue() != 0) {
-                throw new RecordingFailedException("perf record exited with status " + record.exitValue()
-                        + " at the end of the block: " + PerfMessages.lastLines(readLog("record.log"), 3));
-            }
         } catch (IOException e) {
             throw died(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RecordingFailedException("interrupted while waiting for perf to write the block's events", e);
+        }
+        int exit = record.waitExit(settings.timeout());
+        if (exit != 0) {
+            throw new RecordingFailedException(exit == -1
+                    ? "perf record (pid " + record.pid() + ") did not write its data within "
+                    + settings.timeout().toMillis() + " ms of the end of the block; raise -D"
+                    + PerfProfiler.TIMEOUT_PROPERTY
+                    : "perf record exited with status " + exit + " at the end of the block: "
+                    + PerfMessages.lastLines(readLog("record.log"), 3));
         }
         Map<Long, TraceWindow.Target> startAt = startFds;
         PerfWindow window = new PerfWindow(settings.table(), beginNanos, endNanos,
@@ -204,31 +198,32 @@ final class PerfRecording implements Recording {
         }
     }
 
-    /** Writes a control command and waits for perf's {@code ack}, polling (perf answers in well under 1 ms). */
+    /** Writes a control command and waits for perf's {@code ack} (perf answers in well under 1 ms when warm). */
     private void command(String cmd) throws IOException {
         byte[] bytes = (cmd + "\n").getBytes(StandardCharsets.US_ASCII);
+        OutputStream control = record.stdin();
         control.write(bytes);
         control.flush();
         SelfIo.count(0, 0, 1, bytes.length);
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        InputStream acks = record.stdout();
         StringBuilder answer = new StringBuilder();
         byte[] buf = new byte[64];
-        while (answer.indexOf("ack\n") < 0) {
+        ChildProcess.Readiness r = record.awaitReady(() -> {
             int n = acks.available();
             if (n > 0) {
-                int r = acks.read(buf, 0, Math.min(n, buf.length));
-                SelfIo.count(1, Math.max(0, r), 0, 0);
-                answer.append(new String(buf, 0, Math.max(0, r), StandardCharsets.US_ASCII));
-                continue;
+                int got = acks.read(buf, 0, Math.min(n, buf.length));
+                SelfIo.count(1, Math.max(0, got), 0, 0);
+                answer.append(new String(buf, 0, Math.max(0, got), StandardCharsets.US_ASCII));
             }
-            if (!record.isAlive()) {
-                throw new IOException("exited (status " + record.exitValue() + ") before it acknowledged '" + cmd + "'");
+            return answer.indexOf("ack\n") >= 0;
+        }, settings.timeout(), POLL);
+        switch (r) {
+            case READY -> {
             }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("did not acknowledge '" + cmd + "' within " + settings.timeout().toMillis()
-                        + " ms; raise -D" + PerfProfiler.TIMEOUT_PROPERTY);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
+            case EXITED -> throw new IOException("exited (" + record.describeExit() + ") before it acknowledged '"
+                    + cmd + "'");
+            default -> throw new IOException("did not acknowledge '" + cmd + "' within "
+                    + settings.timeout().toMillis() + " ms; raise -D" + PerfProfiler.TIMEOUT_PROPERTY);
         }
     }
 
@@ -240,16 +235,8 @@ final class PerfRecording implements Recording {
 
     /** Reads one of perf's logs in the private directory (booked as own I/O); empty if unreadable. */
     private String readLog(String name) {
-        if (dir == null) {
-            return "";
-        }
-        try {
-            byte[] b = Files.readAllBytes(dir.resolve(name));
-            SelfIo.count(2, b.length, 0, 0); // one read of the content, one at end of file
-            return new String(b, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        String text = dir == null ? null : TraceFile.readHead(dir.resolve(name), 64 * 1024);
+        return text == null ? "" : text;
     }
 
     @Override
@@ -259,7 +246,9 @@ final class PerfRecording implements Recording {
         }
         closed = true;
         try {
-            kill(record);
+            if (record != null) {
+                record.close();
+            }
             deleteDir();
         } finally {
             for (SelfIo.Registration r : registrations) {
@@ -271,31 +260,6 @@ final class PerfRecording implements Recording {
             if (opened) {
                 ownTime.recordingClosed();
             }
-        }
-    }
-
-    private static void kill(Process p) {
-        if (p == null) {
-            return;
-        }
-        if (p.isAlive()) {
-            p.destroyForcibly();
-        }
-        try {
-            p.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeQuietly(p.getOutputStream());
-        closeQuietly(p.getInputStream());
-        closeQuietly(p.getErrorStream());
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            // already closed
         }
     }
 
