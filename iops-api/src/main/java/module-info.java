@@ -10,6 +10,7 @@ module dev.iops.api {
     exports dev.iops.tracer;
 
     uses dev.iops.spi.Profiler;
+    uses dev.iops.spi.TraceFormat;
 
     provides dev.iops.spi.Profiler with dev.iops.jvm.JfrProfiler;
 }

@@ -1,6 +1,7 @@
 package dev.iops.internal;
 
 import dev.iops.spi.Profiler;
+import dev.iops.spi.TraceFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * The profilers found with {@link ServiceLoader}, loaded once per JVM: loading reads jar files, and that I/O
+ * The profilers (and trace formats) found with {@link ServiceLoader}, loaded once per JVM: loading reads jar files, and that I/O
  * must happen before any measured block, not inside one.
  */
 public final class Registry {
@@ -23,7 +24,11 @@ public final class Registry {
     }
 
     private static final class Holder {
-        static final List<Profiler> ALL = load();
+        static final List<Profiler> ALL = load(Profiler.class);
+    }
+
+    private static final class Formats {
+        static final List<TraceFormat> ALL = load(TraceFormat.class);
     }
 
     /** @return every profiler found, in no particular order */
@@ -31,27 +36,32 @@ public final class Registry {
         return Holder.ALL;
     }
 
-    private static List<Profiler> load() {
-        Map<String, Profiler> byClass = new LinkedHashMap<>();
-        loadFrom(ServiceLoader.load(Profiler.class, Registry.class.getClassLoader()), byClass);
+    /** @return every trace format found, in the order found (loaded on first use: {@code Iops.analyze} only) */
+    public static List<TraceFormat> traceFormats() {
+        return Formats.ALL;
+    }
+
+    private static <T> List<T> load(Class<T> type) {
+        Map<String, T> byClass = new LinkedHashMap<>();
+        loadFrom(ServiceLoader.load(type, Registry.class.getClassLoader()), byClass);
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (context != null && context != Registry.class.getClassLoader()) {
-            loadFrom(ServiceLoader.load(Profiler.class, context), byClass);
+            loadFrom(ServiceLoader.load(type, context), byClass);
         }
         return List.copyOf(new ArrayList<>(byClass.values()));
     }
 
-    private static void loadFrom(ServiceLoader<Profiler> loader, Map<String, Profiler> into) {
-        Iterator<Profiler> it = loader.iterator();
+    private static <T> void loadFrom(ServiceLoader<T> loader, Map<String, T> into) {
+        Iterator<T> it = loader.iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
                     return;
                 }
-                Profiler p = it.next();
+                T p = it.next();
                 into.putIfAbsent(p.getClass().getName(), p);
             } catch (ServiceConfigurationError e) {
-                LOG.warn("iops: skipping a profiler that failed to load: {}", e.getMessage());
+                LOG.warn("iops: skipping a provider that failed to load: {}", e.getMessage());
             }
         }
     }

@@ -61,6 +61,7 @@ final class PerfData {
 
     private static final long MAGIC = 0x32454c4946524550L; // "PERFILE2" read little-endian
     private static final int HEADER_BYTES = 104;
+    private static final int PERF_TYPE_TRACEPOINT = 2;
     private static final int RECORD_LOST = 2;
     private static final int RECORD_SAMPLE = 9;
     private static final int RECORD_LOST_SAMPLES = 13;
@@ -149,6 +150,10 @@ final class PerfData {
         ids = new long[count][];
         for (int i = 0; i < count; i++) {
             int at = (int) (i * attrSize);
+            if (i < 2 && attrs.getInt(at) != PERF_TYPE_TRACEPOINT) {
+                throw new IOException("perf.data event " + i + " is not a tracepoint; expected raw_syscalls:sys_enter "
+                        + "and raw_syscalls:sys_exit as the first two events");
+            }
             sampleTypes[i] = attrs.getLong(at + 24);
             long idsOffset = attrs.getLong((int) (at + attrSize - 16));
             long idsSize = attrs.getLong((int) (at + attrSize - 8));

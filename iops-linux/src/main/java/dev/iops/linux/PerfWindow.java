@@ -129,24 +129,53 @@ final class PerfWindow implements PerfData.Events {
      * @param line the line, without its line terminator
      */
     void accept(CharSequence line) {
-        Cursor c = new Cursor(line);
-        c.spaces();
-        long tid = c.decimal();
-        long process = -1;
-        if (c.skip('/')) {
-            process = tid;
-            tid = c.decimal();
+        // The fields before the event vary with -F: "[comm] [pid/]tid [[cpu]] seconds.fraction: event: ...".
+        // Read them backwards from the event name, so a command name with spaces cannot confuse the parse.
+        String text = line.toString();
+        int event = text.indexOf("raw_syscalls:sys_");
+        if (event < 0) {
+            garbage++;
+            return;
         }
-        c.spaces();
+        int p = event - 1;
+        while (p >= 0 && text.charAt(p) == ' ') {
+            p--;
+        }
+        if (p < 0 || text.charAt(p) != ':') {
+            garbage++;
+            return;
+        }
+        int timeEnd = p;
+        int timeStart = text.lastIndexOf(' ', timeEnd) + 1;
+        int q = timeStart - 1;
+        while (q >= 0 && text.charAt(q) == ' ') {
+            q--;
+        }
+        if (q >= 0 && text.charAt(q) == ']') { // [cpu]
+            q = text.lastIndexOf('[', q) - 1;
+            while (q >= 0 && text.charAt(q) == ' ') {
+                q--;
+            }
+        }
+        int idStart = text.lastIndexOf(' ', q) + 1;
+        Cursor ids = new Cursor(text.substring(Math.max(0, idStart), Math.max(0, q + 1)));
+        long tid = ids.decimal();
+        long process = -1;
+        if (ids.skip('/')) {
+            process = tid;
+            tid = ids.decimal();
+        }
+        Cursor c = new Cursor(text);
+        c.pos = timeStart;
         long seconds = c.decimal();
-        if (tid < 0 || seconds < 0 || !c.skip('.')) {
+        if (tid < 0 || ids.pos != ids.s.length() || seconds < 0 || !c.skip('.')) {
             garbage++;
             return;
         }
         int fracStart = c.pos;
         long frac = c.decimal();
         int digits = c.pos - fracStart;
-        if (frac < 0 || digits == 0 || digits > 9 || !c.skip(':')) {
+        if (frac < 0 || digits == 0 || digits > 9 || c.pos != timeEnd) {
             garbage++;
             return;
         }
@@ -154,7 +183,7 @@ final class PerfWindow implements PerfData.Events {
             frac *= 10;
         }
         long nanos = seconds * 1_000_000_000L + frac;
-        c.spaces();
+        c.pos = event;
         boolean enter;
         if (c.skip("raw_syscalls:sys_enter: NR ")) {
             enter = true;

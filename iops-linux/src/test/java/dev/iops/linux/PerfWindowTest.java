@@ -191,6 +191,16 @@ class PerfWindowTest {
     }
 
     @Test
+    void readsPerfScriptsDefaultFieldsWithACommandNameThatHasSpaces() {
+        List<Op> ops = new ArrayList<>();
+        PerfWindow w = PerfWindow.offline(PerfSyscalls.X86_64, ops::add);
+        w.accept("    my worker 1  6963 [001]  1234.567890: raw_syscalls:sys_enter: NR 1 (3, 7f00, 40, 0, 0, 0)");
+        w.accept("    my worker 1  6963 [000]  1234.567900:  raw_syscalls:sys_exit: NR 1 = 40");
+        assertThat(ops).containsExactly(new Op(OpKind.WRITE, 40, 6963, TargetKind.UNKNOWN, null, -1, 10_000, false));
+        assertThat(w.garbage()).isZero();
+    }
+
+    @Test
     void decodesDescriptorArgumentsAsHexadecimal() {
         List<Long> asked = new ArrayList<>();
         PerfWindow w = new PerfWindow(PerfSyscalls.X86_64, Long.MIN_VALUE, Long.MAX_VALUE, -1, 1, fd -> {

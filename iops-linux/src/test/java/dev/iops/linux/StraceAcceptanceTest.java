@@ -366,6 +366,8 @@ class StraceAcceptanceTest {
         assertThat(fake.toFile().setExecutable(true)).isTrue();
         assertThat(StraceTracer.detachIdle()).isTrue();
         System.setProperty(StraceProfiler.PATH_PROPERTY, fake.toString());
+        // perf ranks above strace: make it unusable, so that automatic selection tries strace first here
+        System.setProperty(PerfProfiler.PATH_PROPERTY, dir.resolve("no-perf").toString());
         try {
             assertThatThrownBy(() -> strace(Scope.THREAD).measure(() -> { }))
                     .isInstanceOf(ProfilerStartException.class)
@@ -377,6 +379,7 @@ class StraceAcceptanceTest {
                     + "not attach").endsWith("; measured with procfs instead"));
         } finally {
             System.clearProperty(StraceProfiler.PATH_PROPERTY);
+            System.clearProperty(PerfProfiler.PATH_PROPERTY);
         }
         assertThat(tempFiles()).isEmpty();
     }
