@@ -36,9 +36,9 @@ import java.util.Set;
  *
  * <p>Why a recorder per session and not one long-lived disabled recorder: a disabled recorder still makes every
  * system call of the JVM pay for the tracepoint hook outside any block (small, but measured and not zero), and
- * the rule is that nothing outside a block is slowed unless asked. The price is a cold start per session (about
- * 130 ms to spawn perf and get its first acknowledgement on this project's VM) and perf's shutdown and decoding
- * after the block.
+ * the rule is that nothing outside a block is slowed unless asked. The price is a start per session (spawning
+ * perf and attaching it, then stopping it: about 200 ms on this project's loaded 2-CPU VM); {@code iops.perf.linger}
+ * trades it for a disabled perf kept between sessions.
  *
  * <h2>Paths</h2>
  * Tracepoints carry descriptor numbers, not names: descriptors are resolved through {@code /proc/self/fd} at
@@ -51,6 +51,11 @@ import java.util.Set;
  *   <li>{@code iops.perf.buffer}: perf's ring buffer in pages per CPU (a power of two; perf's default when
  *       unset). If the block makes calls faster than perf saves them, events are lost and the session fails with
  *       an {@link dev.iops.IncompleteReportException} carrying what was seen: never a silent undercount.</li>
+ *   <li>{@code iops.perf.linger} (milliseconds, default {@code 0}): keep one disabled perf attached for this
+ *       long after a session, so that the next session enables it (an acknowledgement, well under a millisecond)
+ *       and rotates its file at the end (SIGUSR2) instead of spawning and stopping perf. While it idles, every
+ *       system call of the JVM passes perf's disabled tracepoint hooks: a small cost outside any block, which is
+ *       why it is off unless asked (both measured in {@code StraceBenchmark}).</li>
  *   <li>{@code iops.perf.timeout} (milliseconds, default {@code 10000}): how long to wait for each of perf's
  *       answers (start, acknowledgement, exit, decoding progress) before failing with a clear error.</li>
  * </ul>
@@ -72,6 +77,8 @@ public final class PerfProfiler implements Profiler {
     public static final String PATH_PROPERTY = "iops.perf.path";
     /** System property: perf's ring buffer, pages per CPU (a power of two). */
     public static final String BUFFER_PROPERTY = "iops.perf.buffer";
+    /** System property: milliseconds an idle, disabled perf is kept for the next session (default 0: none). */
+    public static final String LINGER_PROPERTY = "iops.perf.linger";
     /** System property: milliseconds to wait for each answer of perf (default 10000). */
     public static final String TIMEOUT_PROPERTY = "iops.perf.timeout";
 
@@ -79,17 +86,19 @@ public final class PerfProfiler implements Profiler {
             Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
             Capability.TIMELINE));
     /**
-     * 1 MiB per CPU (perf's own default is 512 KiB): a nested session's perf start-up is recorded by the outer
-     * session too (perf follows the JVM's children; those events are dropped), and on a loaded machine perf may
-     * not drain its buffer in time.
+     * 4 MiB per CPU (perf's own default is 512 KiB): each call costs about 200 bytes of samples (its entry and
+     * exit), so a burst of 10,000 calls fills 2 MiB before perf, on a loaded machine, gets to drain it; a nested
+     * session's perf start-up is recorded by the outer session too (perf follows the JVM's children; those events
+     * are dropped). Measured: 1 MiB lost events on this project's loaded 2-CPU VM, 4 MiB did not.
      */
-    static final int DEFAULT_BUFFER_PAGES = 256;
+    static final int DEFAULT_BUFFER_PAGES = 1024;
     private static final int CAP_SYS_ADMIN = 21;
     private static final int CAP_PERFMON = 38;
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"),
             Path.of("/sys/kernel/debug/tracing"));
 
     private final PerfOwnTime ownTime = new PerfOwnTime();
+    private final PerfPool pool = new PerfPool();
     /** Read once, here, so that availability() reads no file (it may run inside another session's window). */
     private final String permissionProblem;
 
@@ -156,8 +165,9 @@ public final class PerfProfiler implements Profiler {
         }
         PerfRecording.Settings settings = new PerfRecording.Settings(executable(),
                 PerfSyscalls.forArch(System.getProperty("os.arch", "")), bufferPages(),
-                Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000))));
-        PerfRecording recording = new PerfRecording(settings, request.scope(), ownTime);
+                Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000))),
+                Duration.ofMillis(Math.max(0, longProperty(LINGER_PROPERTY, 0))));
+        PerfRecording recording = new PerfRecording(settings, request.scope(), ownTime, pool);
         recording.begin(); // last: opens the window; closes itself if it throws
         return recording;
     }
