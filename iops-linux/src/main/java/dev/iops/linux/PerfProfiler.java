@@ -165,8 +165,8 @@ public final class PerfProfiler implements Profiler {
         }
         PerfRecording.Settings settings = new PerfRecording.Settings(executable(),
                 PerfSyscalls.forArch(System.getProperty("os.arch", "")), bufferPages(),
-                Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000))),
-                Duration.ofMillis(Math.max(0, longProperty(LINGER_PROPERTY, 0))));
+                Duration.ofMillis(Math.max(1, StraceProfiler.longProperty(TIMEOUT_PROPERTY, 10_000, "milliseconds"))),
+                Duration.ofMillis(Math.max(0, StraceProfiler.longProperty(LINGER_PROPERTY, 0, "milliseconds"))));
         PerfRecording recording = new PerfRecording(settings, request.scope(), ownTime, pool);
         recording.begin(); // last: opens the window; closes itself if it throws
         return recording;
@@ -250,7 +250,7 @@ public final class PerfProfiler implements Profiler {
     }
 
     private static int bufferPages() {
-        long pages = longProperty(BUFFER_PROPERTY, DEFAULT_BUFFER_PAGES);
+        long pages = StraceProfiler.longProperty(BUFFER_PROPERTY, DEFAULT_BUFFER_PAGES, "pages");
         if ((pages < 1 || Long.bitCount(pages) != 1 || pages > (1 << 20))) {
             throw new ProfilerStartException("-D" + BUFFER_PROPERTY + "=" + pages + " is not a power of two of "
                     + "pages between 1 and 1048576");
@@ -258,25 +258,8 @@ public final class PerfProfiler implements Profiler {
         return (int) pages;
     }
 
-    private static long longProperty(String name, long defaultValue) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ProfilerStartException("-D" + name + "=" + v + " is not a number");
-        }
-    }
-
     /** @return the perf executable to run, or {@code null} if there is none */
     static Path executable() {
-        String configured = System.getProperty(PATH_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            Path p = Path.of(configured.trim());
-            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
-        }
-        return StraceProfiler.findOnPath("perf");
+        return StraceProfiler.executable(PATH_PROPERTY, "perf");
     }
 }
