@@ -9,6 +9,8 @@ module dev.iops.charts {
     requires transitive dev.iops.api;
     requires transitive java.desktop;
     requires transitive xchart;
+    // SVG files are written through VectorGraphics2D directly (several charts in one file); automatic module too.
+    requires VectorGraphics2D;
 
     exports dev.iops.charts;
 }

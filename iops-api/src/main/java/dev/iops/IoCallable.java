@@ -2,7 +2,7 @@ package dev.iops;
 
 /**
  * A block of code that returns a value and may throw a checked exception, for
- * {@link Iops#measure(IoCallable)}. The exception type is inferred, so a block that throws
+ * {@link Iops#measureValue(IoCallable)}. The exception type is inferred, so a block that throws
  * {@link java.io.IOException} makes {@code measure} throw {@code IOException}, and a block that throws
  * nothing checked makes it throw nothing checked.
  *

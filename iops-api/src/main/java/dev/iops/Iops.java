@@ -2,9 +2,8 @@ package dev.iops;
 
 import dev.iops.internal.Aggregator;
 import dev.iops.internal.Registry;
-import dev.iops.internal.Selector;
+import dev.iops.internal.Selection;
 import dev.iops.spi.Profiler;
-import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.TraceFormat;
 
@@ -14,11 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Measures the I/O a block of code performs.
@@ -26,7 +26,8 @@ import java.util.Objects;
  * <pre>{@code
  * try (IopsSession s = Iops.start()) { work(); }                 // s.report() afterwards
  * IopsReport r = Iops.measure(() -> work());
- * Measured<byte[]> m = Iops.measure(() -> Files.readAllBytes(path)); // m.value(), m.report()
+ * IopsReport w = Iops.measure(() -> Files.write(path, data));         // IOException propagates
+ * Measured<byte[]> m = Iops.measureValue(() -> Files.readAllBytes(path)); // m.value(), m.report()
  * IopsReport h = Iops.with().profiler("strace").scope(Scope.THREAD).histogram().measure(() -> work());
  * System.out.println(r.toText());
  * }</pre>
@@ -38,7 +39,9 @@ import java.util.Objects;
  * {@link Scope#THREAD} only considers profilers that can do it. A profiler that fails to start is skipped with one
  * SLF4J warning, and the report's {@link IopsReport#notes()} say so. The system property
  * {@code -Diops.profiler=NAME} picks a profiler when the code does not name one with {@link Builder#profiler(String)};
- * a named profiler is never replaced by another: if it cannot run, the call fails. When nothing can measure,
+ * a named profiler is never replaced by another: if it cannot run, the call fails. Every better profiler that
+ * automatic selection passed over (not usable here, or failed to start) gets one line in the report's notes, with
+ * the reason. When nothing can measure,
  * {@link NoProfilerException} lists every candidate and why it was not used; iops never returns a silent zero.
  *
  * <p>Thread-safety: all static methods are thread-safe. {@link Builder} is not; each call of
@@ -59,13 +62,18 @@ public final class Iops {
     }
 
     /**
-     * Measures a block with default options.
+     * Measures a block with default options. A block that throws a checked exception
+     * ({@code () -> Files.delete(path)}) propagates it unchanged, after the session stopped; a block that returns
+     * a value ({@code () -> Files.write(path, data)}) has it ignored: use {@link #measureValue} to keep it.
      *
      * @param block the code to measure
+     * @param <E>   checked exception type of the block
      * @return the report of the block
-     * @throws NoProfilerException if no profiler can measure here
+     * @throws E                         what the block throws (the session is stopped first)
+     * @throws NoProfilerException       if no profiler can measure here
+     * @throws IncompleteReportException if the profiler failed; it carries the partial report
      */
-    public static IopsReport measure(Runnable block) {
+    public static <E extends Exception> IopsReport measure(IoRunnable<E> block) throws E {
         return with().measure(block);
     }
 
@@ -76,11 +84,12 @@ public final class Iops {
      * @param <T>   result type
      * @param <E>   checked exception type of the block
      * @return the block's value and the report
-     * @throws E                   what the block throws (the session is stopped first)
-     * @throws NoProfilerException if no profiler can measure here
+     * @throws E                         what the block throws (the session is stopped first)
+     * @throws NoProfilerException       if no profiler can measure here
+     * @throws IncompleteReportException if the profiler failed; it carries the partial report
      */
-    public static <T, E extends Exception> Measured<T> measure(IoCallable<T, E> block) throws E {
-        return with().measure(block);
+    public static <T, E extends Exception> Measured<T> measureValue(IoCallable<T, E> block) throws E {
+        return with().measureValue(block);
     }
 
     /** @return a builder for a measurement with options */
@@ -89,18 +98,53 @@ public final class Iops {
     }
 
     /**
-     * Every profiler found, in selection order, with whether it can run here and why not.
+     * Every profiler found, in selection order, with whether it can run here and why not. Its
+     * {@code toString()} is a readable table, one profiler per line:
+     * {@code strace  priority 300  usable}.
      *
      * @return an immutable list
      */
     public static List<ProfilerInfo> profilers() {
-        List<Profiler> sorted = new ArrayList<>(Registry.profilers());
-        sorted.sort(Selector.ORDER);
-        List<ProfilerInfo> infos = new ArrayList<>();
-        for (Profiler p : sorted) {
-            infos.add(Selector.info(p));
+        return new ProfilerList(Selection.describe(Registry.profilers()));
+    }
+
+    /** An immutable list of profiler descriptions that prints as a table. */
+    private static final class ProfilerList extends AbstractList<ProfilerInfo> {
+        private final List<ProfilerInfo> infos;
+
+        ProfilerList(List<ProfilerInfo> infos) {
+            this.infos = List.copyOf(infos);
         }
-        return List.copyOf(infos);
+
+        @Override
+        public ProfilerInfo get(int index) {
+            return infos.get(index);
+        }
+
+        @Override
+        public int size() {
+            return infos.size();
+        }
+
+        @Override
+        public String toString() {
+            if (infos.isEmpty()) {
+                return "no iops profiler found: add a provider module (iops-linux, iops-windows) next to iops-api";
+            }
+            int width = 0;
+            for (ProfilerInfo i : infos) {
+                width = Math.max(width, i.name().length());
+            }
+            StringBuilder b = new StringBuilder();
+            for (ProfilerInfo i : infos) {
+                if (b.length() > 0) {
+                    b.append('\n');
+                }
+                b.append(String.format("%-" + width + "s  priority %4d  %s", i.name(), i.priority(),
+                        i.usable() ? "usable" : "not usable: " + i.reason()));
+            }
+            return b.toString();
+        }
     }
 
     /**
@@ -167,6 +211,7 @@ public final class Iops {
         private Scope scope = Scope.PROCESS;
         private boolean histogram;
         private boolean callSites;
+        private LongSupplier clock = System::nanoTime;
 
         private Builder() {
         }
@@ -229,39 +274,33 @@ public final class Iops {
             return this;
         }
 
+        /** Replaces the monotonic clock ({@link System#nanoTime()}) that times the block; for tests. */
+        Builder clock(LongSupplier nanoClock) {
+            this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
+
         /**
          * Starts a session with these options.
          *
          * @return the running session
-         * @throws NoProfilerException if no profiler can measure what was asked
+         * @throws NoProfilerException                if no profiler can measure what was asked
+         * @throws dev.iops.spi.ProfilerStartException if the named profiler failed to start
          */
         public IopsSession start() {
-            String named = profiler;
-            String origin = "profiler(\"" + profiler + "\")";
-            if (named == null) {
-                String property = System.getProperty(Selector.PROPERTY);
-                if (property != null && !property.isBlank()) {
-                    named = property.trim();
-                    origin = "-D" + Selector.PROPERTY + "=" + named;
-                }
-            }
-            List<Profiler> all = Registry.profilers();
-            String name = named;
-            String from = origin;
-            List<Profiler> plan = Selector.plan(all, name, from, scope, histogram, callSites);
-            // Called only when no candidate is usable: the full explanation, which asks every profiler.
-            Runnable explain = () -> Selector.candidates(all, name, from, scope, histogram, callSites);
-            return IopsSession.open(plan, name != null, new RecordingRequest(scope, Thread.currentThread(),
-                    histogram, callSites), explain);
+            return IopsSession.open(Registry.profilers(), new Selection.Options(profiler, scope, histogram, callSites),
+                    clock);
         }
 
         /**
-         * Measures a block with these options.
+         * Measures a block with these options; see {@link Iops#measure(IoRunnable)}.
          *
          * @param block the code to measure
+         * @param <E>   checked exception type
          * @return the report
+         * @throws E what the block throws (the session is stopped first)
          */
-        public IopsReport measure(Runnable block) {
+        public <E extends Exception> IopsReport measure(IoRunnable<E> block) throws E {
             Objects.requireNonNull(block, "block");
             IopsSession s = start();
             try (s) {
@@ -277,9 +316,9 @@ public final class Iops {
          * @param <T>   result type
          * @param <E>   checked exception type
          * @return the value and the report
-         * @throws E what the block throws
+         * @throws E what the block throws (the session is stopped first)
          */
-        public <T, E extends Exception> Measured<T> measure(IoCallable<T, E> block) throws E {
+        public <T, E extends Exception> Measured<T> measureValue(IoCallable<T, E> block) throws E {
             Objects.requireNonNull(block, "block");
             IopsSession s = start();
             T value;

@@ -1,24 +1,26 @@
 package dev.iops;
 
 import dev.iops.internal.Aggregator;
-import dev.iops.internal.Selector;
-import dev.iops.spi.Capability;
+import dev.iops.internal.Selection;
 import dev.iops.spi.IoCounters;
 import dev.iops.spi.OpSink;
 import dev.iops.spi.Profiler;
-import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
-import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.RecordingResult;
+import dev.iops.spi.SelfIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * One running measurement, from {@link Iops#start()} (or {@link Iops.Builder#start()}) to {@link #stop()}.
@@ -32,10 +34,24 @@ import java.util.stream.Collectors;
  * System.out.println(s.report().toText());
  * }</pre>
  *
- * <p>The elapsed time is taken with {@link System#nanoTime()} when the profiler's window is open and again as
- * the first action of {@code stop()}; the profiler's own start and stop are not in it. If the block throws
- * inside try-with-resources, {@link #close()} still stops the session and {@link #report()} still returns the
- * report.
+ * <p>The elapsed time is taken from a monotonic clock ({@link System#nanoTime()}) when the profiler's window is
+ * open and again as the first action of {@code stop()}; the profiler's own start and stop are not in it.
+ *
+ * <h2>Failures</h2>
+ * <ul>
+ *   <li>The block throws inside try-with-resources: {@link #close()} still stops the session and
+ *       {@link #report()} still returns the report; a failure of that stop is added to the block's exception as a
+ *       suppressed exception, by Java.</li>
+ *   <li>The profiler fails at stop (a tracer was killed, a counter could not be read): {@code stop()} throws an
+ *       {@link IncompleteReportException} that names the real cause and carries the partial report (for a counting
+ *       profiler every figure is unknown; for a per-operation profiler, the operations it delivered). Every later
+ *       {@code stop()} and {@code report()} throws the same exception; {@code close()} after a failed
+ *       {@code stop()} returns quietly, so try-with-resources never rethrows the same instance.</li>
+ *   <li>The calling thread is interrupted when the session starts or stops: the report is exact and the interrupt
+ *       flag is still set afterwards; providers never let the library's own I/O be interrupted.</li>
+ *   <li>The session is never stopped: when it becomes unreachable its recording is released (tracer reference
+ *       dropped, files deleted) and one SLF4J warning says so. Its report is lost; close sessions.</li>
+ * </ul>
  *
  * <p>Thread-safety: {@code stop}, {@code close} and {@code report} may be called from any thread; the first
  * {@code stop} wins and later calls return the same report. Sessions nest and run concurrently on other threads:
@@ -44,76 +60,72 @@ import java.util.stream.Collectors;
 public final class IopsSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IopsSession.class);
     private static final OpSink NO_SINK = op -> { };
+    // Loaded with this class, so that no class file is read between the window opening and the block starting.
+    private static final Cleaner CLEANER = Cleaners.CLEANER;
+    private static final Class<?> ABANDONED = Abandoned.class;
 
     private final Profiler profiler;
     private final Scope scope;
     private final Recording recording;
     private final Aggregator aggregator;
     private final List<String> notes;
+    private final LongSupplier clock;
+    private final Set<String> tracersAtStart;
+    private final Abandoned abandoned;
+    private final Cleaner.Cleanable cleanable;
     private final long startNanos;
 
     private IopsReport report;
-    private IopsException failure;
+    private IncompleteReportException failure;
 
-    private IopsSession(Profiler profiler, Scope scope, Recording recording, Aggregator aggregator, List<String> notes) {
-        this.profiler = profiler;
+    private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart) {
+        this.profiler = started.profiler();
         this.scope = scope;
-        this.recording = recording;
-        this.aggregator = aggregator;
-        this.notes = notes;
-        this.startNanos = System.nanoTime(); // last: the window is open, the block starts now
+        this.recording = started.recording();
+        this.aggregator = started.aggregator();
+        this.notes = started.notes();
+        this.clock = clock;
+        this.tracersAtStart = tracersAtStart;
+        this.abandoned = new Abandoned(profiler.name(), recording);
+        this.cleanable = CLEANER.register(this, abandoned);
+        this.startNanos = clock.getAsLong(); // last: the window is open, the block starts now
+    }
+
+    /** One cleaner thread for the library, started with the first session. */
+    private static final class Cleaners {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
+    /** Releases the recording of a session that nobody stopped; holds no reference to the session. */
+    private static final class Abandoned implements Runnable {
+        private final String profiler;
+        private final Recording recording;
+        private volatile boolean stopped;
+
+        Abandoned(String profiler, Recording recording) {
+            this.profiler = profiler;
+            this.recording = recording;
+        }
+
+        @Override
+        public void run() {
+            if (!stopped) {
+                LOG.warn("iops: a session measured by '{}' was never stopped; its recording was released when the "
+                        + "session became unreachable. Stop sessions with try-with-resources.", profiler);
+            }
+            recording.close();
+        }
     }
 
     /**
-     * Starts the first candidate that is usable and starts; see {@link Iops.Builder#start()}.
+     * Selects, starts and times a session; see {@link Iops.Builder#start()}.
      *
-     * @param candidates capable profilers, best first
-     * @param named      whether the caller named the profiler (no fallback then)
-     * @param request    what to measure, for every candidate
-     * @param explain    throws the full {@link NoProfilerException} when no candidate is usable
+     * @param options what was asked
+     * @param clock   monotonic nanoseconds
      */
-    static IopsSession open(List<Profiler> candidates, boolean named, RecordingRequest request, Runnable explain) {
-        Scope scope = request.scope();
-        List<String> failures = new ArrayList<>();
-        for (Profiler p : candidates) {
-            if (!Selector.info(p).usable()) {
-                if (named) {
-                    explain.run();
-                }
-                continue; // not a failure: an unusable profiler is simply not a candidate here
-            }
-            // Created before the window opens: nothing is allocated or class-loaded between block end and window close.
-            Aggregator aggregator = p.capabilities().contains(Capability.OPERATION_SIZES) ? new Aggregator() : null;
-            Recording recording;
-            try {
-                recording = p.start(request);
-                if (recording == null) {
-                    throw new ProfilerStartException("start() returned null (a bug in " + p.getClass().getName() + ")");
-                }
-            } catch (RuntimeException e) {
-                if (named) {
-                    throw e instanceof IopsException ie ? ie
-                            : new ProfilerStartException("Profiler '" + p.name() + "' failed to start: " + e, e);
-                }
-                LOG.warn("iops: profiler '{}' failed to start, trying the next candidate: {}", p.name(), e.getMessage());
-                failures.add(p.name() + " could not start (" + e.getMessage() + ")");
-                continue;
-            }
-            List<String> notes = new ArrayList<>();
-            for (String f : failures) {
-                notes.add(f + "; measured with " + p.name() + " instead");
-            }
-            return new IopsSession(p, scope, recording, aggregator, notes);
-        }
-        if (failures.isEmpty()) {
-            explain.run();
-            throw new NoProfilerException("No iops profiler is usable here any more (availability changed during "
-                    + "selection); see Iops.profilers()", List.of());
-        }
-        throw new NoProfilerException("Every usable iops profiler failed to start for "
-                + Selector.wanted(request.scope(), request.perOperation(), request.callSites()) + ":\n  - "
-                + String.join("\n  - ", failures),
-                candidates.stream().map(Selector::info).collect(Collectors.toList()));
+    static IopsSession open(List<Profiler> profilers, Selection.Options options, LongSupplier clock) {
+        Set<String> tracers = SelfIo.attachedTracers();
+        return new IopsSession(Selection.start(profilers, options, System::getProperty), options.scope(), clock, tracers);
     }
 
     /**
@@ -121,11 +133,11 @@ public final class IopsSession implements AutoCloseable {
      * report (or throw the same exception).
      *
      * @return the report, never {@code null}
-     * @throws IncompleteReportException if the profiler failed during the block; it carries the partial report
-     * @throws IopsException             if the profiler failed to stop
+     * @throws IncompleteReportException if the profiler failed during the block or at its end; it names the cause
+     *                                   and carries the partial report
      */
     public IopsReport stop() {
-        long end = System.nanoTime();
+        long end = clock.getAsLong();
         synchronized (this) {
             if (report != null) {
                 return report;
@@ -141,27 +153,55 @@ public final class IopsSession implements AutoCloseable {
                 RecordingResult result = recording.stop(aggregator != null ? aggregator : NO_SINK);
                 report = build(result, elapsed);
                 return report;
-            } catch (RecordingFailedException e) {
-                IopsReport partial = build(RecordingResult.ofOperations(), elapsed).withNote(
-                        "PARTIAL: " + profiler.name() + " failed during the block (" + e.getMessage()
-                                + "); these figures undercount it");
-                failure = new IncompleteReportException("Profiler '" + profiler.name()
-                        + "' failed during the measured block: " + e.getMessage()
-                        + ". The partial report is attached (IncompleteReportException.partialReport()).", partial, e);
-                throw failure;
             } catch (RuntimeException e) {
-                failure = e instanceof IopsException ie ? ie
-                        : new IopsException("Profiler '" + profiler.name() + "' failed to stop: " + e, e);
+                failure = incomplete(e, elapsed);
                 throw failure;
             } finally {
-                recording.close();
+                abandoned.stopped = true;
+                cleanable.clean(); // releases the recording now, once
             }
         }
     }
 
-    private IopsReport build(RecordingResult result, long elapsedNanos) {
+    private IncompleteReportException incomplete(RuntimeException cause, long elapsed) {
+        String what = cause instanceof RecordingFailedException ? "failed during the measured block"
+                : "failed at the end of the measured block";
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        IopsReport partial;
+        if (aggregator != null) {
+            IoTotals t = aggregator.totals();
+            partial = new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsed), t.readOps(), t.writeOps(),
+                    t.bytesRead(), t.bytesWritten(), Aggregator.measuredFigures(), Optional.empty(),
+                    Optional.of(aggregator.histogram()), Optional.of(aggregator.detail()), notes(List.of()));
+            partial = partial.withNote("PARTIAL: " + profiler.name() + " " + what + " (" + message
+                    + "); these figures undercount it");
+        } else {
+            partial = new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsed), 0, 0, 0, 0,
+                    EnumSet.noneOf(Figure.class), Optional.empty(), Optional.empty(), Optional.empty(),
+                    notes(List.of()));
+            partial = partial.withNote("PARTIAL: " + profiler.name() + " " + what + " (" + message
+                    + "); its counters are unknown");
+        }
+        return new IncompleteReportException("Profiler '" + profiler.name() + "' " + what + ": " + message
+                + ". The partial report is attached (IncompleteReportException.partialReport()).", partial, cause);
+    }
+
+    private List<String> notes(List<String> fromRecording) {
         List<String> all = new ArrayList<>(notes);
-        all.addAll(result.notes());
+        all.addAll(fromRecording);
+        Set<String> tracers = new LinkedHashSet<>(tracersAtStart);
+        tracers.addAll(SelfIo.attachedTracers());
+        tracers.remove(profiler.name());
+        if (!tracers.isEmpty()) {
+            all.add("another iops tracer (" + String.join(", ", tracers) + ") was attached to this JVM during the "
+                    + "block: its system calls ran slower than unmeasured, so the elapsed time and the rates overstate "
+                    + "the block's cost (the counts are unaffected)");
+        }
+        return all;
+    }
+
+    private IopsReport build(RecordingResult result, long elapsedNanos) {
+        List<String> all = notes(result.notes());
         Optional<IoCounters> counters = result.counters();
         if (counters.isPresent()) {
             IoCounters c = counters.get();
@@ -174,8 +214,9 @@ public final class IopsSession implements AutoCloseable {
             return r;
         }
         if (aggregator == null) {
-            throw new IopsException("Profiler '" + profiler.name() + "' returned neither counters nor operations "
-                    + "(a bug in " + profiler.getClass().getName() + ": declare Capability.OPERATION_SIZES or return counters)");
+            throw new IllegalStateException("profiler '" + profiler.name() + "' returned neither counters nor "
+                    + "operations (a bug in " + profiler.getClass().getName()
+                    + ": declare Capability.OPERATION_SIZES or return counters)");
         }
         IoTotals t = aggregator.totals();
         return new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsedNanos), t.readOps(), t.writeOps(),
@@ -186,10 +227,17 @@ public final class IopsSession implements AutoCloseable {
     /**
      * Stops the session if it is running. Safe to call more than once.
      *
-     * @throws IncompleteReportException if the profiler failed during the block (see {@link #stop()})
+     * @throws IncompleteReportException if this call stopped the session and the profiler failed (see
+     *                                   {@link #stop()}); never the same exception a {@code stop()} or
+     *                                   {@code report()} call already threw
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (report != null || failure != null) {
+                return; // stopped already: a failure was thrown by that stop(), never again by close()
+            }
+        }
         stop();
     }
 
@@ -198,7 +246,7 @@ public final class IopsSession implements AutoCloseable {
      *
      * @return the report, the same object {@link #stop()} returned
      * @throws IllegalStateException     if the session is still running
-     * @throws IncompleteReportException if the profiler failed during the block
+     * @throws IncompleteReportException if the profiler failed (the same exception {@code stop()} threw)
      */
     public synchronized IopsReport report() {
         if (failure != null) {
@@ -221,7 +269,7 @@ public final class IopsSession implements AutoCloseable {
         return scope;
     }
 
-    /** @return true until the session is stopped */
+    /** @return true until the session is stopped (successfully or not) */
     public synchronized boolean isRunning() {
         return report == null && failure == null;
     }

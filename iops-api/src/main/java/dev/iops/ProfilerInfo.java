@@ -27,4 +27,10 @@ public record ProfilerInfo(String name, int priority, Set<Capability> capabiliti
                 ? Collections.unmodifiableSet(EnumSet.noneOf(Capability.class))
                 : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
     }
+
+    /** @return one readable line: {@code strace (priority 300): usable} or {@code ...: not usable: <reason>} */
+    @Override
+    public String toString() {
+        return name + " (priority " + priority + "): " + (usable ? "usable" : "not usable: " + reason);
+    }
 }

@@ -108,12 +108,13 @@ class ReportFormatsTest {
         assertThat(j.get("bytesWritten").asLong()).isEqualTo(4_096_000);
         assertThat(j.get("totalOps").asLong()).isEqualTo(2001);
         assertThat(j.get("totalBytes").asLong()).isEqualTo(8_192_000);
-        assertThat(j.get("iops").asDouble()).isEqualTo(r.iops());
-        assertThat(j.get("readIops").asDouble()).isEqualTo(r.readIops());
-        assertThat(j.get("writeIops").asDouble()).isEqualTo(r.writeIops());
-        assertThat(j.get("bytesPerSecond").asDouble()).isEqualTo(r.throughput());
-        assertThat(j.get("readBytesPerSecond").asDouble()).isEqualTo(r.readThroughput());
-        assertThat(j.get("writeBytesPerSecond").asDouble()).isEqualTo(r.writeThroughput());
+        // Rates over 12,345,678 ns, worked out by hand: 2001 / 0.012345678 s and so on.
+        assertThat(j.get("iops").asDouble()).isCloseTo(162_081.0133, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(j.get("readIops").asDouble()).isCloseTo(81_081.0066, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(j.get("writeIops").asDouble()).isCloseTo(81_000.0066, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(j.get("bytesPerSecond").asDouble()).isCloseTo(663_552_054.411, org.assertj.core.data.Offset.offset(1e-2));
+        assertThat(j.get("readBytesPerSecond").asDouble()).isCloseTo(331_776_027.206, org.assertj.core.data.Offset.offset(1e-2));
+        assertThat(j.get("writeBytesPerSecond").asDouble()).isCloseTo(331_776_027.206, org.assertj.core.data.Offset.offset(1e-2));
         assertThat(j.get("storage").get("bytesRead").asLong()).isZero();
         assertThat(j.get("storage").get("bytesWritten").asLong()).isEqualTo(4_100_096);
         assertThat(j.get("histogram").isNull()).isTrue();

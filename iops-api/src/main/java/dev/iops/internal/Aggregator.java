@@ -40,7 +40,9 @@ public final class Aggregator implements OpSink {
     private final Tracked sites = new Tracked();
     private final LatencySketch readLatency = new LatencySketch();
     private final LatencySketch writeLatency = new LatencySketch();
-    private final long[] grid = new long[TIME_BINS * SizeHistogram.MAX_BUCKETS];
+    // Time x size cells per kind (0 = reads, 1 = writes), and bytes per time slice per kind.
+    private final long[][] grid = new long[2][TIME_BINS * SizeHistogram.MAX_BUCKETS];
+    private final long[][] binBytes = new long[2][TIME_BINS];
     private long windowNanos = 1;
     private long errors;
     private boolean timed;
@@ -114,7 +116,8 @@ public final class Aggregator implements OpSink {
         if (op.offsetNanos() >= 0) {
             timed = true;
             int bin = (int) Math.min(TIME_BINS - 1, op.offsetNanos() * TIME_BINS / windowNanos);
-            grid[bin * SizeHistogram.MAX_BUCKETS + SizeHistogram.bucketIndex(op.bytes())]++;
+            grid[k][bin * SizeHistogram.MAX_BUCKETS + SizeHistogram.bucketIndex(op.bytes())]++;
+            binBytes[k][bin] += op.bytes();
         }
     }
 
@@ -182,16 +185,19 @@ public final class Aggregator implements OpSink {
         int sizes = 0;
         for (int t = 0; t < TIME_BINS; t++) {
             for (int s = 0; s < SizeHistogram.MAX_BUCKETS; s++) {
-                if (grid[t * SizeHistogram.MAX_BUCKETS + s] > 0) {
+                if (grid[0][t * SizeHistogram.MAX_BUCKETS + s] + grid[1][t * SizeHistogram.MAX_BUCKETS + s] > 0) {
                     sizes = Math.max(sizes, s + 1);
                 }
             }
         }
-        long[] cells = new long[TIME_BINS * sizes];
-        for (int t = 0; t < TIME_BINS; t++) {
-            System.arraycopy(grid, t * SizeHistogram.MAX_BUCKETS, cells, t * sizes, sizes);
+        long[][] cells = new long[2][TIME_BINS * sizes];
+        for (int k = 0; k < 2; k++) {
+            for (int t = 0; t < TIME_BINS; t++) {
+                System.arraycopy(grid[k], t * SizeHistogram.MAX_BUCKETS, cells[k], t * sizes, sizes);
+            }
         }
         long binNanos = Math.max(1, (windowNanos + TIME_BINS - 1) / TIME_BINS);
-        return Optional.of(new TimeSizeGrid(Duration.ofNanos(binNanos), TIME_BINS, sizes, cells));
+        return Optional.of(TimeSizeGrid.ofKinds(Duration.ofNanos(binNanos), TIME_BINS, sizes, cells[0], cells[1],
+                binBytes[0], binBytes[1]));
     }
 }

@@ -3,6 +3,7 @@ package dev.iops.jvm;
 import dev.iops.OpKind;
 import dev.iops.TargetKind;
 import dev.iops.spi.Op;
+import dev.iops.spi.SelfIo;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -79,7 +80,7 @@ final class JfrEvents {
                 return null;
             }
         }
-        if (target == TargetKind.FILE && OwnFiles.isOwn(path)) {
+        if (target == TargetKind.FILE && (OwnFiles.isOwn(path) || SelfIo.isOwnPath(path))) {
             return null;
         }
         return new Op(kind, Math.max(0, bytes), threadId(event), target, path,

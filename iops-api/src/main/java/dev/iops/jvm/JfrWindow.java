@@ -7,6 +7,7 @@ import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
+import dev.iops.spi.SelfIo;
 import jdk.jfr.EventSettings;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
@@ -37,6 +38,9 @@ final class JfrWindow implements Recording {
             "jfr counts Java calls, not system calls; a call that threw shows as a 0-byte operation"
     };
 
+    /** A rate no workload reaches: JFR's way of saying "every event" that survives combining with other recordings. */
+    static final String UNTHROTTLED = "1000000000/s";
+
     private final jdk.jfr.Recording recording;
     private final Path file;
     private final long threadId;
@@ -66,6 +70,19 @@ final class JfrWindow implements Recording {
      * @throws ProfilerStartException if the file or the recording cannot be made
      */
     static JfrWindow open(Scope scope, Thread thread, boolean callSites) {
+        // The library's own I/O on the caller's thread: not interruptible (JFR's file channels would close on an
+        // interrupt), and booked in SelfIo so that an enclosing counting session takes it out.
+        boolean interrupted = Thread.interrupted();
+        try (SelfIo.Meter meter = SelfIo.meter()) {
+            return openUninterrupted(scope, thread, callSites);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static JfrWindow openUninterrupted(Scope scope, Thread thread, boolean callSites) {
         Path file;
         try {
             file = OwnFiles.create();
@@ -81,7 +98,9 @@ final class JfrWindow implements Recording {
             recording.setDumpOnExit(false);
             for (String event : JfrEvents.ENABLED) {
                 // threshold 0: every operation, however short; stacks only for call sites: they cost ~5x per operation
-                EventSettings settings = recording.enable(event).withThreshold(Duration.ZERO);
+                // throttle: JDK 25's default.jfc samples these events at 100/s; JFR applies the highest rate of all
+                // running recordings, so asking for this one makes the window exact beside any user recording.
+                EventSettings settings = recording.enable(event).withThreshold(Duration.ZERO).with("throttle", UNTHROTTLED);
                 if (callSites) {
                     settings.withStackTrace();
                 } else {
@@ -93,6 +112,7 @@ final class JfrWindow implements Recording {
             JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD,
                     callSites);
             recording.start();
+            registerRepository();
             // Last: the window is open. Events carry wall-clock Instants derived from JFR's ticks; Instant.now()
             // is on the same wall clock, close enough for a timeline split in 50 slices of the block.
             window.origin = Instant.now();
@@ -107,8 +127,31 @@ final class JfrWindow implements Recording {
         }
     }
 
+    /** Registers JFR's repository (its chunk files) as the library's own, once JFR has made it. */
+    private static void registerRepository() {
+        if (repository == null) {
+            String dir = System.getProperty("jdk.jfr.repository");
+            if (dir != null && !dir.isBlank()) {
+                repository = SelfIo.ownPath(Path.of(dir));
+            }
+        }
+    }
+
+    private static volatile SelfIo.Registration repository;
+
     @Override
     public RecordingResult stop(OpSink sink) {
+        boolean interrupted = Thread.interrupted(); // see open(): own I/O, never interrupted
+        try (SelfIo.Meter meter = SelfIo.meter()) {
+            return stopUninterrupted(sink);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private RecordingResult stopUninterrupted(OpSink sink) {
         try {
             recording.stop(); // first: close the window; JFR writes the destination file now
         } catch (RuntimeException e) {

@@ -1,8 +1,12 @@
 package dev.iops.jvm;
 
+import dev.iops.spi.SelfIo;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The profiler's own files: where they go, how they are named, and how to recognise them in events so that
@@ -21,9 +25,16 @@ final class OwnFiles {
     private OwnFiles() {
     }
 
-    /** Creates an empty own file, readable by this user only (createTempFile's default). */
+    private static final Map<Path, SelfIo.Registration> REGISTERED = new ConcurrentHashMap<>();
+
+    /**
+     * Creates an empty own file, readable by this user only (createTempFile's default), and registers it as the
+     * library's own so that every other provider (a tracer around this session) drops its operations.
+     */
     static Path create() throws IOException {
-        return Files.createTempFile(DIR, PREFIX, SUFFIX);
+        Path file = Files.createTempFile(DIR, PREFIX, SUFFIX);
+        REGISTERED.put(file, SelfIo.ownPath(file));
+        return file;
     }
 
     /** Deletes an own file; a failure is not worth an exception on a close path, so it reports false. */
@@ -33,6 +44,11 @@ final class OwnFiles {
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
+        } finally {
+            SelfIo.Registration r = REGISTERED.remove(file);
+            if (r != null) {
+                r.close();
+            }
         }
     }
 

@@ -30,6 +30,7 @@ public final class SelfIo {
     private static final Set<Long> PROCESSES = ConcurrentHashMap.newKeySet();
     private static final java.util.Map<Object, String> TRACERS = new ConcurrentHashMap<>();
     private static volatile Meter.Factory meterFactory = Meter.Factory.NONE;
+    private static volatile java.util.function.LongPredicate runtimeThreads = tid -> false;
 
     private SelfIo() {
     }
@@ -221,6 +222,29 @@ public final class SelfIo {
      */
     public static Meter meter() {
         return meterFactory.start();
+    }
+
+    /**
+     * Whether an OS thread is one of the JVM's own service threads (JIT compilers, the VM thread, GC threads, JFR's
+     * recorder), whose I/O is the runtime's and never a measured block's: a compiler thread polls cgroup memory
+     * files while it decides how many compilers to run. Tracers in process scope drop their operations; a platform
+     * that cannot tell answers false.
+     *
+     * @param tid an OS thread id of this process, as a tracer reports it
+     * @return true for a JVM service thread
+     */
+    public static boolean isRuntimeThread(long tid) {
+        return runtimeThreads.test(tid);
+    }
+
+    /**
+     * Installs how {@link #isRuntimeThread} tells the JVM's service threads (a provider module does, on a platform
+     * that can).
+     *
+     * @param test answers for an OS thread id; must not block
+     */
+    public static void installRuntimeThreads(java.util.function.LongPredicate test) {
+        runtimeThreads = java.util.Objects.requireNonNull(test, "test");
     }
 
     /**

@@ -83,7 +83,14 @@ public final class ChildProcess implements AutoCloseable {
         this.own = SelfIo.ownProcess(process.pid());
         this.files.forEach(f -> ownFiles.add(SelfIo.ownPath(f)));
         this.hook = new Thread(this::endAtExit, "iops-" + what + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            endAtExit(); // the JVM is already exiting: no child may outlive it
+            own.close();
+            ownFiles.forEach(SelfIo.Registration::close);
+            throw exiting;
+        }
     }
 
     /**

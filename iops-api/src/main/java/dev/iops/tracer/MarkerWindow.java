@@ -19,7 +19,8 @@ import java.util.Set;
  * asks {@link #counts} and {@link #excludes} before it emits an operation. An operation belongs to the window
  * when it completes inside it, as the kernel's own counters see it; in thread mode only the thread that issued
  * the begin marker counts. Operations on the library's own files ({@link SelfIo#isOwnPath}, plus the paths
- * given here) and of its own child processes ({@link SelfIo#isOwnProcess}) are never counted.
+ * given here) and of its own child processes ({@link SelfIo#isOwnProcess}) are never counted, nor in process scope
+ * those of the JVM's own service threads ({@link SelfIo#isRuntimeThread}).
  *
  * <p>Memory is bounded by the number of threads with a call in flight. Pure apart from reading {@link SelfIo}'s
  * bookings: no I/O, no clock. Not thread-safe.
@@ -78,7 +79,8 @@ public final class MarkerWindow<P> {
      * @return true if the window is open and counts that thread
      */
     public boolean counts(long tid) {
-        return begun && !ended && (!threadOnly || tid == windowTid) && !SelfIo.isOwnProcess(tid);
+        return begun && !ended && (threadOnly ? tid == windowTid : !SelfIo.isRuntimeThread(tid))
+                && !SelfIo.isOwnProcess(tid);
     }
 
     /**

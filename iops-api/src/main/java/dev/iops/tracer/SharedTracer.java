@@ -84,7 +84,14 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
      * @param watchEvery      how often the watchdog checks liveness and size while attached
      */
     public record Policy(Duration linger, long maxTraceBytes, long idleRotateBytes, Duration watchEvery) {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param linger          how long an idle tracer stays attached; zero detaches at once
+         * @param maxTraceBytes   the bound of the trace while sessions are open, in bytes
+         * @param idleRotateBytes an idle trace bigger than this, in bytes, detaches instead of lingering
+         * @param watchEvery      the watchdog's period
+         */
         public Policy {
             Objects.requireNonNull(linger, "linger");
             Objects.requireNonNull(watchEvery, "watchEvery");
@@ -167,7 +174,7 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
                         policy.watchEvery().toNanos(), TimeUnit.NANOSECONDS);
             }
             g.refs++;
-            return new Lease(g, owner);
+            return new Lease(g, policy, owner);
         }
     }
 
@@ -179,9 +186,9 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
         private final Release release;
         private final Cleaner.Cleanable cleanable;
 
-        private Lease(Generation generation, Object owner) {
+        private Lease(Generation generation, Policy policy, Object owner) {
             this.generation = generation;
-            this.release = new Release(generation);
+            this.release = new Release(generation, policy);
             // the action must not reach the owner, or the owner would never become unreachable
             this.cleanable = cleaner.register(owner, release);
         }
@@ -210,12 +217,14 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
     /** The release of one lease, run once: by {@link Lease#close()} or by the cleaner. */
     private final class Release implements Runnable {
         private final Generation generation;
+        private final Policy policy;
         private final String opener = Thread.currentThread().getName();
         private final long openedNanos = System.nanoTime();
         private volatile boolean closed;
 
-        Release(Generation generation) {
+        Release(Generation generation, Policy policy) {
             this.generation = generation;
+            this.policy = policy;
         }
 
         @Override
@@ -225,18 +234,19 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
                                 + "later, when the session became unreachable. Close sessions (try-with-resources).",
                         name, opener, (System.nanoTime() - openedNanos) / 1_000_000_000L);
             }
-            release(generation);
+            release(generation, policy);
         }
     }
 
-    private void release(Generation g) {
+    /** The last lease's own policy decides the linger: a session that did not ask for one detaches. */
+    private void release(Generation g, Policy policy) {
         synchronized (lock) {
             g.refs--;
             if (g.refs > 0) {
                 return;
             }
-            Duration linger = g.policy.linger();
-            boolean idleBig = g.tracer.traceBytes() > g.policy.idleRotateBytes();
+            Duration linger = policy.linger();
+            boolean idleBig = g.tracer.traceBytes() > policy.idleRotateBytes();
             if (g != current || !g.tracer.isAlive() || linger.isZero() || idleBig) {
                 detach(g);
                 return;

@@ -31,7 +31,7 @@ public class TestProfiler implements Profiler {
     public volatile RuntimeException startFailure;
     public volatile IoCounters counters = IoCounters.of(3, 2, 300, 200);
     public final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
-    public volatile RecordingFailedException stopFailure;
+    public volatile RuntimeException stopFailure;
     public volatile RecordingRequest lastRequest;
     public final AtomicInteger started = new AtomicInteger();
     public final AtomicInteger stopped = new AtomicInteger();

@@ -106,6 +106,44 @@ class AggregatorTest {
     }
 
     @Test
+    void timelineKeepsReadsAndWritesApartWithTheirBytesPerSlice() {
+        Aggregator a = new Aggregator();
+        a.window(50_000);
+        a.accept(op(OpKind.WRITE, 4096, TargetKind.FILE, null, 0, -1));
+        a.accept(op(OpKind.WRITE, 5000, TargetKind.FILE, null, 999, -1));     // same slice, same bucket
+        a.accept(op(OpKind.READ, 4096, TargetKind.FILE, null, 500, -1));      // same cell, other kind
+        a.accept(op(OpKind.READ, 100, TargetKind.FILE, null, 2_500, -1));     // slice 2
+        TimeSizeGrid g = a.detail().timeline().orElseThrow();
+
+        assertThat(g.hasKinds()).isTrue();
+        assertThat(g.ops(0, 13)).isEqualTo(3);
+        assertThat(g.readOps(0, 13)).isEqualTo(1);
+        assertThat(g.writeOps(0, 13)).isEqualTo(2);
+        assertThat(g.readOps(2, 7)).isEqualTo(1);
+        assertThat(g.writeOps(2, 7)).isZero();
+        assertThat(g.bytesWritten(0)).isEqualTo(9096);
+        assertThat(g.bytesRead(0)).isEqualTo(4096);
+        assertThat(g.bytesRead(2)).isEqualTo(100);
+        assertThat(g.bytesWritten(2)).isZero();
+        assertThat(g.bytesRead(1)).isZero();
+    }
+
+    @Test
+    void aGridBuiltWithoutKindsSaysSoInsteadOfGuessing() {
+        TimeSizeGrid g = new TimeSizeGrid(java.time.Duration.ofMillis(1), 1, 1, new long[] {4});
+
+        assertThat(g.hasKinds()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.readOps(0, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("this grid counts reads and writes together (it was built with new TimeSizeGrid(binWidth,"
+                        + " timeBins, sizeBuckets, ops)); check hasKinds() first, or build it with TimeSizeGrid.ofKinds");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimeSizeGrid.ofKinds(java.time.Duration.ofMillis(1),
+                        2, 1, new long[] {1, 0}, new long[] {0, 1}, new long[] {5}, new long[] {0, 7}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expected 2 byte counts per kind, got 1 and 2");
+    }
+
+    @Test
     void latencyIsSummarisedPerKind() {
         Aggregator a = new Aggregator();
         for (int i = 1; i <= 100; i++) {

@@ -26,7 +26,7 @@ class JfrCallSitesTest {
         if (callSites) {
             b.callSites();
         }
-        return b.measure(() -> {
+        return b.measureValue(() -> {
             Workloads.writeStream(file);
             Workloads.readStream(file);
             return null;

@@ -55,7 +55,7 @@ class JfrProfilerTest {
 
     private static IopsReport measure(Scope scope, Workloads.IoWork work, Path file) throws IOException {
         work.run(file); // warm: class loading reads jar files, which a thread-scoped profiler rightly counts
-        return Iops.with().profiler(JfrProfiler.NAME).scope(scope).histogram().measure(() -> {
+        return Iops.with().profiler(JfrProfiler.NAME).scope(scope).histogram().measureValue(() -> {
             work.run(file);
             return null;
         }).report();
@@ -130,7 +130,7 @@ class JfrProfilerTest {
                 for (int i = 0; i < 10; i++) {
                     out.write(chunk); // warm-up: loads the classes the measured round uses
                 }
-                IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).histogram().measure(() -> {
+                IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).histogram().measureValue(() -> {
                     for (int i = 0; i < 10; i++) {
                         out.write(chunk);
                     }
@@ -159,7 +159,7 @@ class JfrProfilerTest {
             user.enable("jdk.FileWrite").withThreshold(java.time.Duration.ZERO).withoutStackTrace();
             user.start();
             Workloads.writeStream(file); // before the block: the user's recording has it, ours must not
-            IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+            IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
                 Workloads.writeStream(file);
                 return null;
             }).report();
@@ -241,12 +241,12 @@ class JfrProfilerTest {
         };
         inner.run();
         // Nested on the same thread: the inner session writes and reads its .jfr inside the outer window.
-        IopsReport nested = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+        IopsReport nested = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
             inner.run();
             return null;
         }).report();
         // Concurrent on another thread, seen by a process-wide outer session.
-        IopsReport concurrent = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.PROCESS).measure(() -> {
+        IopsReport concurrent = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.PROCESS).measureValue(() -> {
             Thread t = new Thread(inner, "iops-test-inner");
             t.start();
             t.join();
@@ -310,7 +310,7 @@ class JfrProfilerTest {
             workers.add(new Thread(() -> {
                 try {
                     Workloads.writeStream(file);
-                    IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                    IopsReport r = Iops.with().profiler(JfrProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
                         together.await(); // both windows open at once, both threads writing
                         Workloads.writeStream(file);
                         return null;

@@ -98,7 +98,8 @@ class ChildProcessTest {
 
     @Test
     void anInterruptFlagNeitherCutsAWaitShortNorIsLost() throws IOException {
-        try (ChildProcess child = sh("exec sleep 30").start()) {
+        ChildProcess child = sh("exec sleep 30").start();
+        try {
             Thread.currentThread().interrupt();
             long t0 = System.nanoTime();
             assertThat(child.awaitReady(() -> false, Duration.ofMillis(200), POLL))
@@ -108,6 +109,8 @@ class ChildProcessTest {
             child.close();
             assertThat(child.isAlive()).as("terminated although the flag was set").isFalse();
             assertThat(Thread.currentThread().isInterrupted()).as("flag kept").isTrue();
+        } finally {
+            child.close();
         }
     }
 

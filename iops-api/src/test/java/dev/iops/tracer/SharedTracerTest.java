@@ -304,4 +304,18 @@ class SharedTracerTest {
         }
         assertThat(shared.attaches()).isEqualTo(1);
     }
+
+    @Test
+    void theLastSessionsOwnPolicyDecidesTheLinger() {
+        Attacher attacher = new Attacher(Duration.ZERO);
+        SharedTracer<String, Fake> shared = new SharedTracer<>("fake", attacher, CLEANER);
+        Object o1 = new Object();
+        shared.acquire("s", policy(Duration.ofHours(1), Long.MAX_VALUE), o1).close();
+        Fake tracer = attacher.last();
+        assertThat(tracer.detached).as("the first session asked for a linger").isFalse();
+        Object o2 = new Object();
+        shared.acquire("s", NO_LINGER, o2).close();
+        assertThat(tracer.detached).as("the last session did not").isTrue();
+        assertThat(shared.attaches()).isEqualTo(1);
+    }
 }

@@ -2,18 +2,18 @@ package dev.iops.charts;
 
 import dev.iops.IopsReport;
 import dev.iops.OpDetail;
+import dev.iops.OpKind;
 import dev.iops.SizeHistogram;
 import dev.iops.Units;
 import dev.iops.TimeSizeGrid;
 import org.knowm.xchart.AnnotationTextPanel;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.AxesChart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.CategoryStyler;
-import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
@@ -21,7 +21,9 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.font.FontRenderContext;
 import java.awt.font.TextLayout;
+import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -45,6 +47,8 @@ import java.util.function.ToLongFunction;
  * IopsReport report = Iops.with().histogram().measure(() -> work());
  * List<Path> files = IopsCharts.save(report, Path.of("charts"), IopsCharts.Format.PNG, IopsCharts.Format.SVG);
  * BufferedImage both = IopsCharts.render(report);          // the two histograms side by side
+ * BufferedImage heat = IopsCharts.renderHeatmaps(report);  // reads and writes over time by size, side by side
+ * BufferedImage rates = IopsCharts.renderRates(report);    // IOPS and throughput over time, side by side
  * CategoryChart ops = IopsCharts.sizeHistogram(report);    // restyle, then ChartEncoder.saveChart(ops, "ops", "png")
  * }</pre>
  *
@@ -52,7 +56,10 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>{@link #sizeHistogram(IopsReport)}: operations per power-of-two size bucket, as bars;</li>
  *   <li>{@link #bytesHistogram(IopsReport)}: total bytes moved per size bucket, as bars;</li>
- *   <li>{@link #heatmap(IopsReport)}: operations per time slice (x) and size bucket (y), colour = operations.</li>
+ *   <li>{@link #heatmap(IopsReport, OpKind)}: operations of one kind per time slice (x) and size bucket (y),
+ *   colour = operations; reads and writes never share a grid, each has its panel;</li>
+ *   <li>{@link #iopsOverTime(IopsReport)} and {@link #throughputOverTime(IopsReport)}: operations and bytes per
+ *   second in each time slice, reads and writes as separate series, as fio's and iostat's users read them.</li>
  * </ul>
  * Each histogram has three series, named {@value #READS}, {@value #WRITES} and {@value #ALL}, over the buckets
  * from one below the smallest non-empty bucket to one above the largest, labelled with each bucket's smallest
@@ -63,12 +70,14 @@ import java.util.function.ToLongFunction;
  * instead, so that rare sizes stay visible. Titles carry the totals drawn, the elapsed time, the profiler
  * and the scope. A report of zero operations gives a chart whose title and plot say so.
  *
- * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; {@link #render(IopsReport)} is twice as wide.
+ * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; the two-panel images and files are twice as
+ * wide.
  *
  * <h2>Reports these charts need</h2>
  * Histograms need {@link IopsReport#histogram()}, which per-operation profilers fill when asked with
- * {@code Iops.with().histogram()}; the heatmap also needs {@link OpDetail#timeline()}, from profilers that
- * timestamp operations. Without them the methods throw {@link IllegalArgumentException} naming the profiler
+ * {@code Iops.with().histogram()}; the charts over time also need {@link OpDetail#timeline()}, from profilers
+ * that timestamp operations, built with reads and writes apart ({@link TimeSizeGrid#hasKinds()}, as iops' own
+ * profilers build it). Without them the methods throw {@link IllegalArgumentException} naming the profiler
  * and what to do, rather than draw an empty picture that looks like "no I/O".
  *
  * <h2>Headless, threads, state</h2>
@@ -96,8 +105,16 @@ public final class IopsCharts {
     public static final String OPS_BY_SIZE = "iops-ops-by-size";
     /** File name, without extension, of the bytes histogram written by {@link #save}. */
     public static final String BYTES_BY_SIZE = "iops-bytes-by-size";
-    /** File name, without extension, of the heatmap written by {@link #save} when the report has a timeline. */
+    /**
+     * File name, without extension, of the read and write heatmaps side by side, written by {@link #save} when the
+     * report has a timeline that keeps kinds apart.
+     */
     public static final String OPS_OVER_TIME = "iops-ops-over-time";
+    /**
+     * File name, without extension, of IOPS and throughput over time side by side, written by {@link #save} when
+     * the report has a timeline that keeps kinds apart.
+     */
+    public static final String RATES_OVER_TIME = "iops-rates-over-time";
 
     /**
      * The operations histogram switches to a log axis when its tallest bar is this many times its shortest
@@ -112,14 +129,20 @@ public final class IopsCharts {
     static final String SIZE_AXIS = "bytes per operation (power-of-two buckets: label up to 2 x label)";
 
     // Okabe-Ito colours: told apart by colour-blind readers too; "all" is a neutral grey behind the two kinds.
-    private static final Color READ_COLOR = new Color(0x0072B2);
-    private static final Color WRITE_COLOR = new Color(0xE69F00);
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font NOTE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    /** Every font a chart's text is drawn in; the heatmap's legend title is the legend font in bold. */
+    static final Set<Font> FONTS = new LinkedHashSet<>(List.of(TICK_FONT, LEGEND_FONT, AXIS_TITLE_FONT, TITLE_FONT,
+            LEGEND_FONT.deriveFont(Font.BOLD), NOTE_FONT));
+
+    static final Color READ_COLOR = new Color(0x0072B2);
+    static final Color WRITE_COLOR = new Color(0xE69F00);
     private static final Color ALL_COLOR = new Color(0x7F7F7F);
     private static final Color TEXT_COLOR = new Color(0x333333);
     private static final Color GRID_COLOR = new Color(0xDDDDDD);
-    // Sequential light-to-dark scale for the heatmap, so "more operations" reads as "darker" in print too.
-    private static final Color[] HEAT_COLORS = {
-        new Color(0xFFF7BC), new Color(0xFEC44F), new Color(0xEC7014), new Color(0x993404), new Color(0x4A1486)};
 
     static {
         // Off-screen drawing only: keep AWT away from any display unless the user decided otherwise.
@@ -138,8 +161,10 @@ public final class IopsCharts {
         /** Portable Network Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} pixels; extension {@code .png}. */
         PNG("png"),
         /**
-         * Scalable Vector Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} user units; extension
-         * {@code .svg}. XChart writes text as outlines, so the file looks the same without its fonts.
+         * Scalable Vector Graphics, {@value IopsCharts#WIDTH_PX} x {@value IopsCharts#HEIGHT_PX} user units per
+         * chart; extension {@code .svg}. Text is written as SVG text (searchable, and 20-30 KB per chart) in the
+         * physical font Java used, followed by the generic {@code sans-serif}; a viewer without that font draws
+         * the text in its own sans-serif, so widths may differ slightly from the PNG.
          */
         SVG("svg");
 
@@ -214,92 +239,84 @@ public final class IopsCharts {
     }
 
     /**
-     * Operations by time and size: one column per time slice of the block, one row per size bucket (from the
-     * smallest to the largest non-empty one), colour = operations that started in that slice, reads and writes
-     * together, in five bands from light (few) to dark (most) with the band's range of operations in the legend.
-     * Empty cells are left blank.
+     * Operations of one kind by time and size: one column per time slice of the block, one row per size bucket,
+     * colour = operations of that kind that started in that cell. Reads and writes never share a grid: draw one
+     * panel per kind ({@link #renderHeatmaps(IopsReport)} puts them side by side). Both panels of a report have the
+     * same rows (every size either kind used, from the smallest to the largest) and the same colour bands, so a
+     * colour means the same count in both.
      *
-     * <p>Title: {@code "Operations over time by size: 2,000 ops in 12.34 ms (strace, thread)"}; x axis
-     * {@code "time since start (ms)"} (the unit follows the block's length), labelled at the start of each slice;
-     * y axis {@code "bytes per operation"} with bucket labels as in {@link #sizeHistogram(IopsReport)}.
+     * <p>Colour bands are ranges of whole counts that do not overlap ({@code 1–4}, {@code 5–8}, ... up to the
+     * largest cell of either kind), at most five, from light (few) to dark (most), in a legend titled
+     * {@code "ops per slice"}. Empty cells are left blank. Title:
+     * {@code "Writes over time by size: 1,000 ops in 12.34 ms (strace, thread)"}; x axis
+     * {@code "time since start (ms), in 50 slices of 246.9 µs"}, with ticks at round times (0, 5, 10 ...) where
+     * they fall; y axis {@code "bytes per operation (label up to 2 x label)"}, every row labelled with its bucket's
+     * smallest size as in {@link #sizeHistogram(IopsReport)}. The series is named {@value #READS} or
+     * {@value #WRITES}; its cells are {@code {time slice, row, operations}}.
      *
-     * @param report a report whose detail has a timeline, not {@code null}
+     * @param report a report whose detail has a timeline that keeps kinds apart, not {@code null}
+     * @param kind   which operations to draw, not {@code null}
      * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
-     * @throws IllegalArgumentException if the report has no time x size grid, because its profiler does not see
-     *                                  operations one by one or does not timestamp them
+     * @throws IllegalArgumentException if the report has no time x size grid (its profiler does not see operations
+     *                                  one by one or does not timestamp them), or one built without kinds
      */
-    public static HeatMapChart heatmap(IopsReport report) {
-        TimeSizeGrid grid = timelineOf(report);
-        Labels.TimeUnit unit = Labels.TimeUnit.forSpan(grid.binWidth().multipliedBy(grid.timeBins()));
-        long total = grid.totalOps();
-        String title = "Operations over time by size: " + (total == 0 ? "no operations" : ops(total))
-                + " in " + context(report);
+    public static HeatMapChart heatmap(IopsReport report, OpKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        return Heatmaps.heatmap(report, kind);
+    }
 
-        // Not HeatMapChart(int, int): in XChart 4.0.3 it applies no theme, leaving colours and fonts null.
-        HeatMapChart chart = new HeatMapChart(WIDTH_PX, HEIGHT_PX, Styler.ChartTheme.XChart);
-        chart.setTitle(title);
-        chart.setXAxisTitle("time since start (" + unit.symbol() + ")");
-        chart.setYAxisTitle("bytes per operation");
-        HeatMapStyler s = chart.getStyler();
-        style(s);
-        s.setRangeColors(HEAT_COLORS.clone());
-        s.setLegendPosition(Styler.LegendPosition.OutsideE);
-        s.setPlotGridLinesVisible(false);
-        s.setDrawBorder(false);
-        // Five colour bands with labelled ranges: the smooth gradient's legend prints counts as "19.0" and cannot
-        // be formatted in XChart 4.0.3, while the banded legend takes our formatter.
-        s.setPiecewise(true);
-        s.setPiecewiseRanged(true);
-        s.setSplitNumber(HEAT_COLORS.length);
-        s.setHeatMapDecimalValueFormatter(v -> Units.count(Math.round(v)));
-        // XChart 4.0.3 thins category labels on both axes by the x spacing hint: a small hint labels every size
-        // row, and slanted time labels still fit when only every second or third slice is labelled.
-        s.setXAxisTickMarkSpacingHint(22);
-        s.setXAxisLabelRotation(45);
+    /**
+     * IOPS over time, as fio and iostat users read it: operations per second in each time slice of the block,
+     * series {@value #READS} and {@value #WRITES} drawn as steps (each value spans its slice). The series hold one
+     * point per slice start plus one at the end of the last slice, which repeats the last value; x in the unit of
+     * the x axis title ({@code "time since start (ms), one value per slice of 246.9 µs"}), y in operations per
+     * second, or thousands / millions of them when the busiest slice reaches 100,000 / 100,000,000 per second (the
+     * y axis title says which). Title: {@code "IOPS over time: 1,000 reads, 1,000 writes in 12.34 ms (strace,
+     * thread)"}.
+     *
+     * @param report a report whose detail has a timeline that keeps kinds apart, not {@code null}
+     * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
+     * @throws IllegalArgumentException if the report has no such timeline
+     */
+    public static XYChart iopsOverTime(IopsReport report) {
+        return Rates.chart(report, Rates.Rate.OPS);
+    }
 
-        List<String> times = new ArrayList<>(grid.timeBins());
-        long binNanos = grid.binWidth().toNanos();
-        for (int t = 0; t < grid.timeBins(); t++) {
-            times.add(unit.format(t * binNanos));
-        }
-        int lo = -1;
-        int hi = -1;
-        for (int sIdx = 0; sIdx < grid.sizeBuckets(); sIdx++) {
-            for (int t = 0; t < grid.timeBins(); t++) {
-                if (grid.ops(t, sIdx) > 0) {
-                    lo = lo < 0 ? sIdx : lo;
-                    hi = sIdx;
-                    break;
-                }
-            }
-        }
-        List<String> sizes = new ArrayList<>();
-        List<Number[]> cells = new ArrayList<>();
-        if (lo < 0) {
-            // No operation: XChart refuses a heatmap without cells, so one zero cell painted in the background colour
-            // keeps the axes drawable, and the plot says why it is empty.
-            sizes.add(" ");
-            cells.add(new Number[] {0, 0, 0});
-            s.setRangeColors(new Color[] {Color.WHITE, Color.WHITE});
-            s.setLegendVisible(false);
-            s.setYAxisTicksVisible(false);
-            chart.addSeries(ALL, times, sizes, cells);
-            chart.addAnnotation(emptyNote(s));
-            return chart;
-        }
-        for (int sIdx = lo; sIdx <= hi; sIdx++) {
-            sizes.add(Labels.bucket(sIdx));
-            for (int t = 0; t < grid.timeBins(); t++) {
-                long n = grid.ops(t, sIdx);
-                if (n > 0) {
-                    cells.add(new Number[] {t, sIdx - lo, n});
-                }
-            }
-        }
-        s.setMin(0);
-        s.setMax(grid.maxCell());
-        chart.addSeries(ALL, times, sizes, cells);
-        return chart;
+    /**
+     * Throughput over time: bytes per second read and written in each time slice of the block, exact (from the
+     * bytes of each operation, not from its size bucket), series {@value #READS} and {@value #WRITES} as steps like
+     * {@link #iopsOverTime(IopsReport)}. The y unit is the binary unit the busiest slice reaches, named in the y
+     * axis title ({@code "throughput (MiB/s)"}). Title:
+     * {@code "Throughput over time: 3.9 MiB read, 3.9 MiB written in 12.34 ms (strace, thread)"}.
+     *
+     * @param report a report whose detail has a timeline that keeps kinds apart, not {@code null}
+     * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
+     * @throws IllegalArgumentException if the report has no such timeline
+     */
+    public static XYChart throughputOverTime(IopsReport report) {
+        return Rates.chart(report, Rates.Rate.BYTES);
+    }
+
+    /**
+     * The read and write heatmaps side by side in one image: reads on the left, writes on the right.
+     *
+     * @param report a report whose detail has a timeline that keeps kinds apart, not {@code null}
+     * @return a new RGB image of {@code 2 * WIDTH_PX} x {@value #HEIGHT_PX} pixels
+     * @throws IllegalArgumentException as {@link #heatmap(IopsReport, OpKind)}
+     */
+    public static BufferedImage renderHeatmaps(IopsReport report) {
+        return image(List.of(heatmap(report, OpKind.READ), heatmap(report, OpKind.WRITE)));
+    }
+
+    /**
+     * IOPS and throughput over time side by side in one image: IOPS on the left, throughput on the right.
+     *
+     * @param report a report whose detail has a timeline that keeps kinds apart, not {@code null}
+     * @return a new RGB image of {@code 2 * WIDTH_PX} x {@value #HEIGHT_PX} pixels
+     * @throws IllegalArgumentException as {@link #iopsOverTime(IopsReport)}
+     */
+    public static BufferedImage renderRates(IopsReport report) {
+        return image(List.of(iopsOverTime(report), throughputOverTime(report)));
     }
 
     /**
@@ -311,26 +328,38 @@ public final class IopsCharts {
      * @throws IllegalArgumentException if the report has no histogram
      */
     public static BufferedImage render(IopsReport report) {
-        CategoryChart ops = sizeHistogram(report);
-        CategoryChart bytes = bytesHistogram(report);
-        BufferedImage image = new BufferedImage(2 * WIDTH_PX, HEIGHT_PX, BufferedImage.TYPE_INT_RGB);
+        return image(List.of(sizeHistogram(report), bytesHistogram(report)));
+    }
+
+    /** Charts side by side, left to right, in one image of one chart's height. */
+    private static BufferedImage image(List<? extends AxesChart<?, ?>> panels) {
+        BufferedImage image = new BufferedImage(panels.size() * WIDTH_PX, HEIGHT_PX, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
-            ops.paint(g, WIDTH_PX, HEIGHT_PX);
-            g.translate(WIDTH_PX, 0);
-            bytes.paint(g, WIDTH_PX, HEIGHT_PX);
+            paint(g, panels);
         } finally {
             g.dispose();
         }
         return image;
     }
 
+    private static void paint(Graphics2D g, List<? extends AxesChart<?, ?>> panels) {
+        for (int i = 0; i < panels.size(); i++) {
+            AffineTransform orig = g.getTransform();
+            g.translate(i * WIDTH_PX, 0);
+            panels.get(i).paint(g, WIDTH_PX, HEIGHT_PX);
+            g.setTransform(orig);
+        }
+    }
+
     /**
      * Writes the charts of a report into a folder, in each format asked, and returns the files in the order
      * written: for each chart, one file per format. The charts are the operations histogram
      * ({@value #OPS_BY_SIZE}), the bytes histogram ({@value #BYTES_BY_SIZE}) and, when the report has a
-     * timeline, the heatmap ({@value #OPS_OVER_TIME}); file names are these plus {@code .png} / {@code .svg},
-     * so a second call replaces the files of the first. The folder is created if missing.
+     * timeline with reads and writes apart, the read and write heatmaps side by side ({@value #OPS_OVER_TIME}) and
+     * IOPS and throughput over time side by side ({@value #RATES_OVER_TIME}), each of those {@code 2 * WIDTH_PX}
+     * wide; file names are these plus {@code .png} / {@code .svg}, so a second call replaces the files of the first.
+     * The folder is created if missing.
      *
      * @param report  a report with a size histogram, not {@code null}
      * @param dir     the folder to write into, not {@code null}
@@ -347,15 +376,17 @@ public final class IopsCharts {
             throw new IllegalArgumentException("no format given: pass Format.PNG, Format.SVG or both");
         }
         // Build every chart before writing anything, so a report that cannot be charted leaves no half-written folder.
-        List<AxesChart<?, ?>> charts = new ArrayList<>();
+        List<List<? extends AxesChart<?, ?>>> charts = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        charts.add(sizeHistogram(report));
+        charts.add(List.of(sizeHistogram(report)));
         names.add(OPS_BY_SIZE);
-        charts.add(bytesHistogram(report));
+        charts.add(List.of(bytesHistogram(report)));
         names.add(BYTES_BY_SIZE);
-        if (report.detail().flatMap(OpDetail::timeline).isPresent()) {
-            charts.add(heatmap(report));
+        if (report.detail().flatMap(OpDetail::timeline).filter(TimeSizeGrid::hasKinds).isPresent()) {
+            charts.add(List.of(heatmap(report, OpKind.READ), heatmap(report, OpKind.WRITE)));
             names.add(OPS_OVER_TIME);
+            charts.add(List.of(iopsOverTime(report), throughputOverTime(report)));
+            names.add(RATES_OVER_TIME);
         }
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
@@ -371,9 +402,13 @@ public final class IopsCharts {
         return List.copyOf(written);
     }
 
-    private static void write(AxesChart<?, ?> chart, Format format, OutputStream out) throws IOException {
-        // XChart's format-agnostic encoder: "png" goes through ImageIO, "svg" through VectorGraphics2D.
-        ChartEncoder.saveChart(chart, out, format.extension());
+    private static void write(List<? extends AxesChart<?, ?>> panels, Format format, OutputStream out)
+            throws IOException {
+        if (format == Format.PNG) {
+            ImageIO.write(image(panels), "png", out);
+            return;
+        }
+        Svg.write(panels, out);
     }
 
     private static CategoryChart histogramChart(String title, String yTitle, SizeHistogram h,
@@ -486,28 +521,35 @@ public final class IopsCharts {
      * The "nothing measured" note, centred on a chart of the default size. Screen coordinates because a chart
      * without data has no meaningful data coordinates.
      */
-    private static AnnotationTextPanel emptyNote(AxesChartStyler s) {
+    static AnnotationTextPanel emptyNote(AxesChartStyler s) {
+        return note(s, EMPTY_NOTE);
+    }
+
+    /** A note centred on a chart of the default size, in screen coordinates. */
+    static AnnotationTextPanel note(AxesChartStyler s, String text) {
         Font font = s.getAnnotationTextPanelFont();
-        double textWidth = new TextLayout(EMPTY_NOTE, font, new FontRenderContext(null, true, false)).getBounds()
+        double textWidth = new TextLayout(text, font, new FontRenderContext(null, true, false)).getBounds()
                 .getWidth();
         // XChart pads the panel once on the left of the text and twice on the right.
         double panelWidth = textWidth + 3.0 * s.getAnnotationTextPanelPadding();
-        return new AnnotationTextPanel(EMPTY_NOTE, (WIDTH_PX - panelWidth) / 2, HEIGHT_PX / 2.0, true);
+        return new AnnotationTextPanel(text, (WIDTH_PX - panelWidth) / 2, HEIGHT_PX / 2.0, true);
     }
 
-    private static void style(AxesChartStyler s) {
+    static void style(AxesChartStyler s) {
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotBorderVisible(false);
         s.setPlotGridLinesColor(GRID_COLOR);
+        // Solid grid lines: XChart's dashed ones become one filled path per dash in SVG (tens of KB per chart).
+        s.setPlotGridLinesStroke(new java.awt.BasicStroke(1f));
         s.setChartFontColor(TEXT_COLOR);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setChartTitleFont(TITLE_FONT);
+        s.setAxisTitleFont(AXIS_TITLE_FONT);
+        s.setAxisTickLabelsFont(TICK_FONT);
+        s.setLegendFont(LEGEND_FONT);
         s.setLegendBorderColor(GRID_COLOR);
         // XChart's heatmap theme leaves the annotation panel without font or colours; the "no operations" note needs them.
-        s.setAnnotationTextPanelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        s.setAnnotationTextPanelFont(NOTE_FONT);
         s.setAnnotationTextPanelFontColor(TEXT_COLOR);
         s.setAnnotationTextPanelBackgroundColor(new Color(0xF4F4F4));
         s.setAnnotationTextPanelBorderColor(GRID_COLOR);
@@ -518,12 +560,12 @@ public final class IopsCharts {
     }
 
     /** {@code "1 op"}, {@code "2,000 ops"}. */
-    private static String ops(long n) {
+    static String ops(long n) {
         return Units.count(n) + (n == 1 ? " op" : " ops");
     }
 
     /** {@code "12.34 ms (strace, thread)"}: what every title says after its totals. */
-    private static String context(IopsReport report) {
+    static String context(IopsReport report) {
         return Units.duration(report.elapsed()) + " (" + report.profiler() + ", "
                 + report.scope().name().toLowerCase(Locale.ROOT) + ")";
     }
@@ -558,12 +600,26 @@ public final class IopsCharts {
                         + " Iops.with().histogram(), which picks a profiler that sees each operation's size."));
     }
 
-    private static TimeSizeGrid timelineOf(IopsReport report) {
+    static TimeSizeGrid timelineOf(IopsReport report) {
         Objects.requireNonNull(report, "report");
         Optional<TimeSizeGrid> grid = report.detail().flatMap(OpDetail::timeline);
         return grid.orElseThrow(() -> new IllegalArgumentException(
                 "the report from profiler '" + report.profiler() + "' has no time x size grid, so there is no"
                         + " heatmap to draw: the profiler did not timestamp operations. Measure with a profiler"
                         + " that has Capability.TIMELINE (see Iops.profilers()), or chart the histograms instead."));
+    }
+
+    /** {@code "reads"} or {@code "writes"}, as titles and messages say it. */
+    static String kindWord(OpKind kind) {
+        return kind == OpKind.READ ? "reads" : "writes";
+    }
+
+    /** The series name of a kind: {@value #READS} or {@value #WRITES}. */
+    static String seriesName(OpKind kind) {
+        return kind == OpKind.READ ? READS : WRITES;
+    }
+
+    static String capitalized(String word) {
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
     }
 }

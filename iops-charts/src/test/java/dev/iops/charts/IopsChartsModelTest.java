@@ -30,16 +30,12 @@ class IopsChartsModelTest {
 
         assertThat(chart.getSeriesCollection().stream().map(CategorySeries::getName)).containsExactly("reads", "writes", "all");
         // Buckets 0..21 hold operations, so the axis runs 0..22: the extra one above shows where sizes stop.
-        List<String> expectedLabels = new ArrayList<>();
-        for (int i = 0; i <= 22; i++) {
-            expectedLabels.add(Labels.bucket(i));
-        }
+        List<String> expectedLabels = List.of("0 B", "1 B", "2 B", "4 B", "8 B", "16 B", "32 B", "64 B", "128 B",
+                "256 B", "512 B", "1 KiB", "2 KiB", "4 KiB", "8 KiB", "16 KiB", "32 KiB", "64 KiB", "128 KiB", "256 KiB",
+                "512 KiB", "1 MiB", "2 MiB");
         for (String name : List.of("reads", "writes", "all")) {
             assertThat(labels(chart.getSeries(name).getXData())).containsExactlyElementsOf(new ArrayList<Object>(expectedLabels));
         }
-        assertThat(expectedLabels.subList(0, 3)).containsExactly("0 B", "1 B", "2 B");
-        assertThat(expectedLabels.get(13)).isEqualTo("4 KiB");
-        assertThat(expectedLabels.get(21)).isEqualTo("1 MiB");
 
         double[] reads = chart.getSeries("reads").getYData();
         double[] writes = chart.getSeries("writes").getYData();
@@ -207,8 +203,8 @@ class IopsChartsModelTest {
         assertThat(ops.getStyler().isLegendVisible()).isFalse();
         assertThat(IopsCharts.bytesHistogram(report).getTitle())
                 .isEqualTo("Bytes by size: no operations in 850.0 µs (strace, thread)");
-        assertThat(IopsCharts.heatmap(report).getTitle())
-                .isEqualTo("Operations over time by size: no operations in 850.0 µs (strace, thread)");
+        assertThat(IopsCharts.heatmap(report, OpKind.READ).getTitle())
+                .isEqualTo("Reads over time by size: none in 850.0 µs (strace, thread)");
     }
 
     @Test
@@ -222,60 +218,6 @@ class IopsChartsModelTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         assertThatThrownBy(() -> IopsCharts.bytesHistogram(report)).hasMessage(expected);
         assertThatThrownBy(() -> IopsCharts.render(report)).hasMessage(expected);
-    }
-
-    @Test
-    void heatmapCellsEqualTheTimelineCellsWithTimeAndSizeLabels() {
-        HeatMapChart chart = IopsCharts.heatmap(Reports.mixed());
-
-        assertThat(chart.getTitle()).isEqualTo("Operations over time by size: 49 ops in 250.00 ms (strace, process)");
-        assertThat(chart.getXAxisTitle()).isEqualTo("time since start (ms)");
-        assertThat(chart.getYAxisTitle()).isEqualTo("bytes per operation");
-        assertThat(labels(chart.getHeatMapSeries().getXData())).containsExactly("0", "62.5", "125", "187.5");
-        List<String> sizes = new ArrayList<>();
-        for (int i = 0; i <= 21; i++) {
-            sizes.add(Labels.bucket(i));
-        }
-        assertThat(labels(chart.getHeatMapSeries().getYData())).containsExactlyElementsOf(new ArrayList<Object>(sizes));
-        // {time bin, row, operations}; rows start at the smallest non-empty bucket (0 here); empty cells are absent.
-        List<List<Long>> cells = new ArrayList<>();
-        for (Number[] cell : chart.getHeatMapSeries().getHeatData()) {
-            cells.add(Arrays.stream(cell).map(Number::longValue).toList());
-        }
-        assertThat(cells).containsExactlyInAnyOrder(
-                List.of(0L, 0L, 2L), List.of(0L, 1L, 1L), List.of(1L, 10L, 3L),
-                List.of(2L, 13L, 25L), List.of(3L, 13L, 15L), List.of(3L, 21L, 3L));
-    }
-
-    @Test
-    void heatmapRowsStartAtTheSmallestSizeThatOccurs() {
-        IopsReport mixed = Reports.mixed();
-        long[] cells = new long[2 * 15];
-        cells[13] = 7;       // time 0, bucket 13
-        cells[15 + 14] = 2;  // time 1, bucket 14
-        IopsReport report = mixed.withDetail(Reports.detail(
-                new dev.iops.TimeSizeGrid(Duration.ofMillis(10), 2, 15, cells)));
-
-        HeatMapChart chart = IopsCharts.heatmap(report);
-        assertThat(labels(chart.getHeatMapSeries().getYData())).containsExactly("4 KiB", "8 KiB");
-        assertThat(labels(chart.getHeatMapSeries().getXData())).containsExactly("0", "10");
-        List<List<Long>> got = new ArrayList<>();
-        for (Number[] cell : chart.getHeatMapSeries().getHeatData()) {
-            got.add(Arrays.stream(cell).map(Number::longValue).toList());
-        }
-        assertThat(got).containsExactlyInAnyOrder(List.of(0L, 0L, 7L), List.of(1L, 1L, 2L));
-    }
-
-    @Test
-    void heatmapWithoutTimelineIsRefusedNamingTheProfilerAndTheFix() {
-        String expected = "the report from profiler 'strace' has no time x size grid, so there is no heatmap to"
-                + " draw: the profiler did not timestamp operations. Measure with a profiler that has"
-                + " Capability.TIMELINE (see Iops.profilers()), or chart the histograms instead.";
-
-        assertThatThrownBy(() -> IopsCharts.heatmap(Reports.singleSize()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
-        assertThatThrownBy(() -> IopsCharts.heatmap(Reports.countOnly()))
-                .hasMessageStartingWith("the report from profiler 'procfs' has no time x size grid");
     }
 
     @Test

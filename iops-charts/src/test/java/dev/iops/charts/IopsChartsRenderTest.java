@@ -48,13 +48,14 @@ class IopsChartsRenderTest {
         assertThat(files).containsExactly(
                 dir.resolve("iops-ops-by-size.png"), dir.resolve("iops-ops-by-size.svg"),
                 dir.resolve("iops-bytes-by-size.png"), dir.resolve("iops-bytes-by-size.svg"),
-                dir.resolve("iops-ops-over-time.png"), dir.resolve("iops-ops-over-time.svg"));
+                dir.resolve("iops-ops-over-time.png"), dir.resolve("iops-ops-over-time.svg"),
+                dir.resolve("iops-rates-over-time.png"), dir.resolve("iops-rates-over-time.svg"));
         for (Path f : files) {
             assertThat(f).isRegularFile();
             assertThat(Files.size(f)).as("size of %s", f).isGreaterThan(1000);
         }
         try (var listing = Files.list(dir)) {
-            assertThat(listing.count()).isEqualTo(6);
+            assertThat(listing.count()).isEqualTo(8);
         }
     }
 
@@ -154,7 +155,7 @@ class IopsChartsRenderTest {
     void svgIsWellFormedXmlWhoseBarsAreTheSeriesValues(@TempDir Path tmp) throws Exception {
         IopsReport report = Reports.mixed();
         List<Path> files = IopsCharts.save(report, tmp, IopsCharts.Format.SVG);
-        assertThat(files).hasSize(3);
+        assertThat(files).hasSize(4);
         for (Path f : files) {
             assertThat(parse(f).getDocumentElement().getLocalName()).as("root of %s", f).isEqualTo("svg");
         }

@@ -1,7 +1,5 @@
 package dev.iops.charts;
 
-import dev.iops.SizeHistogram;
-import dev.iops.Units;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,17 +19,6 @@ class LabelsTest {
         assertThat(Labels.bucket(21)).isEqualTo("1 MiB");
         assertThat(Labels.bucket(31)).isEqualTo("1 GiB");
         assertThat(Labels.bucket(63)).isEqualTo("4 EiB");
-    }
-
-    @Test
-    void bucketLabelsAgreeWithTheTextTable() {
-        // The text table labels bucket i as "[lower, upper)"; the chart's label is that lower bound, written alike.
-        for (int i = 2; i < SizeHistogram.MAX_BUCKETS - 1; i++) {
-            String row = Units.sizeRange(i);
-            assertThat(row).startsWith("[" + Labels.bucket(i) + ", ");
-        }
-        assertThat(Units.sizeRange(0)).isEqualTo(Labels.bucket(0));
-        assertThat(Units.sizeRange(1)).isEqualTo(Labels.bucket(1));
     }
 
     @Test
@@ -61,6 +48,38 @@ class LabelsTest {
         assertThat(Labels.TimeUnit.forSpan(Duration.ofNanos(850_000)).symbol()).isEqualTo("µs");
         assertThat(Labels.TimeUnit.forSpan(Duration.ofNanos(500)).symbol()).isEqualTo("ns");
         assertThat(Labels.TimeUnit.forSpan(Duration.ofSeconds(3)).format(1_250_000_000)).isEqualTo("1.25");
+    }
+
+    @Test
+    void heatmapBandsAreWholeCountsThatDoNotOverlap() {
+        Heatmaps.Bands forty = Heatmaps.Bands.forMax(40);
+        assertThat(forty).isEqualTo(new Heatmaps.Bands(5, 8, 40));
+        assertThat(java.util.stream.IntStream.range(0, 5).mapToObj(forty::label))
+                .containsExactly("1\u20138", "9\u201316", "17\u201324", "25\u201332", "33\u201340");
+        // 19 in five bands of 4: the last band stops at the largest cell instead of promising a 20.
+        Heatmaps.Bands nineteen = Heatmaps.Bands.forMax(19);
+        assertThat(nineteen.label(0)).isEqualTo("1\u20134");
+        assertThat(nineteen.label(4)).isEqualTo("17\u201319");
+        // Fewer distinct counts than colours: one band per count, labelled by the count alone.
+        Heatmaps.Bands three = Heatmaps.Bands.forMax(3);
+        assertThat(three).isEqualTo(new Heatmaps.Bands(3, 1, 3));
+        assertThat(three.label(0)).isEqualTo("1");
+        assertThat(three.label(2)).isEqualTo("3");
+        // 6 in bands of 2 needs three bands, not five (the last two would start above 6).
+        assertThat(Heatmaps.Bands.forMax(6)).isEqualTo(new Heatmaps.Bands(3, 2, 6));
+        assertThat(Heatmaps.Bands.forMax(2_000).label(1)).isEqualTo("401\u2013800");
+        assertThat(Heatmaps.Bands.forMax(1)).isEqualTo(new Heatmaps.Bands(1, 1, 1));
+    }
+
+    @Test
+    void timeTicksFallOnRoundValues() {
+        // 50 slices of 326.1 µs (a 16.305 ms block): every 2 ms, not 16.305 / 32.61.
+        assertThat(Heatmaps.roundStep(16_305_000, 1_000_000)).isEqualTo(2_000_000);
+        assertThat(Heatmaps.roundStep(250_000_000, 1_000_000)).isEqualTo(50_000_000);
+        assertThat(Heatmaps.roundStep(10_000_000, 1_000_000)).isEqualTo(1_000_000);
+        assertThat(Heatmaps.roundStep(850_000, 1_000)).isEqualTo(100_000);
+        assertThat(Heatmaps.roundStep(21_000_000, 1_000_000)).isEqualTo(5_000_000);
+        assertThat(Heatmaps.roundStep(3_000_000_000L, 1_000_000_000)).isEqualTo(500_000_000);
     }
 
     @Test

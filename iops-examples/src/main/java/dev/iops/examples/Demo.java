@@ -51,7 +51,7 @@ public final class Demo {
             // Charts need operation sizes; ask for them only where a profiler can see them at thread scope.
             boolean sizes = Iops.profilers().stream().anyMatch(p -> p.usable() && p.capabilities()
                     .containsAll(EnumSet.of(Capability.OPERATION_SIZES, Capability.THREAD_SCOPE)));
-            IopsReport report = Iops.with().scope(Scope.THREAD).histogram(sizes).measure(() -> {
+            IopsReport report = Iops.with().scope(Scope.THREAD).histogram(sizes).measureValue(() -> {
                 writeAndReadBack(file);
                 return null;
             }).report();

@@ -158,7 +158,6 @@ public final class JfrBenchmark {
         double[] perOp = new double[1];
         Iops.with().profiler("jfr").scope(Scope.THREAD).measure(() -> {
             perOp[0] = writes(out);
-            return null;
         });
         return perOp[0];
     }

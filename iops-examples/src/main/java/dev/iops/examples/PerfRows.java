@@ -85,7 +85,7 @@ final class PerfRows {
                 readBack(file);
                 plain[i] = (System.nanoTime() - t0) / 1e6;
                 t0 = System.nanoTime();
-                Iops.with().profiler(PerfProfiler.NAME).scope(Scope.THREAD).measure(() -> writes(file, 1000, 4096)
+                Iops.with().profiler(PerfProfiler.NAME).scope(Scope.THREAD).measureValue(() -> writes(file, 1000, 4096)
                         + readBack(file));
                 notebook[i] = (System.nanoTime() - t0) / 1e6;
             }
@@ -139,7 +139,7 @@ final class PerfRows {
                 if (names[p] == null) {
                     calls = work.run(file);
                 } else {
-                    IopsReport r = Iops.with().profiler(names[p]).scope(Scope.THREAD).measure(() -> work.run(file))
+                    IopsReport r = Iops.with().profiler(names[p]).scope(Scope.THREAD).measureValue(() -> work.run(file))
                             .report();
                     if (r.totalOps() != calls) {
                         throw new IllegalStateException(names[p] + " measured " + r.totalOps() + " operations of "
@@ -163,7 +163,7 @@ final class PerfRows {
         double[][] inside = new double[2][RUNS];
         for (int i = 0; i < RUNS; i++) {
             for (int p = 1; p < names.length; p++) {
-                inside[p - 1][i] = Iops.with().profiler(names[p]).scope(Scope.THREAD).measure(() -> work.run(file))
+                inside[p - 1][i] = Iops.with().profiler(names[p]).scope(Scope.THREAD).measureValue(() -> work.run(file))
                         .report().elapsed().toNanos() / 1e6;
             }
         }

@@ -30,7 +30,7 @@ public final class ProcfsBenchmark {
      * @throws IOException if a procfs file cannot be read
      */
     public static void main(String[] args) throws IOException {
-        Runnable empty = () -> { };
+        dev.iops.IoRunnable<RuntimeException> empty = () -> { };
         Runnable thread = () -> Iops.with().profiler("procfs").scope(Scope.THREAD).measure(empty);
         Runnable process = () -> Iops.with().profiler("procfs").scope(Scope.PROCESS).measure(empty);
         ByteBuffer buf = ByteBuffer.allocate(512);
@@ -46,7 +46,7 @@ public final class ProcfsBenchmark {
             row("measured empty block, Scope.PROCESS", process, "<= 20 us");
             row("snapshot: pread /proc/thread-self/io", threadSnapshot, "");
             row("snapshot: pread /proc/self/io", selfSnapshot, "");
-            row("baseline: empty Runnable", empty, "");
+            row("baseline: empty Runnable", empty::run, "");
         }
     }
 

@@ -28,8 +28,10 @@ import java.util.concurrent.CountDownLatch;
  *
  * <ol>
  *   <li>time added per measured empty block: the first block of a fresh JVM (attach included, one child JVM per
- *       run), a block that attaches again in a warm JVM ({@code iops.strace.linger=0}), and a warm block that
- *       reuses the lingering tracer;</li>
+ *       run), a block that attaches again in a warm JVM (the default: strace detaches after each block), and a
+ *       warm block that reuses a lingering tracer ({@code iops.strace.linger=1000}, opt-in);</li>
+ *   <li>the price of lingering: 1000 writes of 64 bytes of unmeasured code right after a block, with strace
+ *       detached (the default) and still attached (linger);</li>
  *   <li>cost per traced system call on 10,000 writes of 64 bytes: untraced, and traced with each
  *       {@code iops.strace.pin} mode ({@code false}, {@code true}, {@code thread});</li>
  *   <li>parser throughput on a generated 1,000,000-line trace, and the heap it needs;</li>
@@ -50,7 +52,7 @@ public final class StraceBenchmark {
     /**
      * Runs every benchmark and prints the table.
      *
-     * @param args none for every benchmark, or some of {@code empty writes parser attach};
+     * @param args none for every benchmark, or some of {@code empty linger writes parser attach};
      *             {@code first} is internal (measures one first block in a child JVM and prints nanoseconds)
      * @throws Exception if a benchmark cannot run
      */
@@ -81,6 +83,9 @@ public final class StraceBenchmark {
             if (all || Arrays.asList(args).contains("empty")) {
                 emptyBlocks(rows);
             }
+            if (all || Arrays.asList(args).contains("linger")) {
+                linger(rows, dir);
+            }
             if (all || Arrays.asList(args).contains("writes")) {
                 tracedWrites(rows, dir);
             }
@@ -109,21 +114,24 @@ public final class StraceBenchmark {
         rows.add(row("empty block, first strace one, after a procfs block", firstBlock("first", "procfs"), "ms",
                 "attach included; target <= 20 ms"));
 
-        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
-        double[] reattach = new double[RUNS * 2];
+        double[] reattach = new double[RUNS * 4];
         for (int i = 0; i < reattach.length; i++) {
-            reattach[i] = timeEmptyBlock();
+            reattach[i] = timeEmptyBlock(); // the default: attaches, and detaches when the block ends
         }
-        rows.add(row("empty block, warm JVM, strace attached again", Stats.median(reattach), "ms", ""));
+        double attachAgain = Stats.median(reattach);
+        rows.add(row("empty block, warm JVM, attach + detach (default)", attachAgain, "ms", ""));
 
-        System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "1000");
         double[] warm = new double[200];
         timeEmptyBlock(); // attaches; the tracer then lingers between blocks
         for (int i = 0; i < warm.length; i++) {
             warm[i] = timeEmptyBlock();
         }
-        rows.add(row("empty block, warm, shared tracer (default linger)", Stats.median(warm), "ms", "stretch <= 5 ms"));
+        double reuse = Stats.median(warm);
+        rows.add(row("empty block, warm, lingering tracer (linger=1000)", reuse, "ms",
+                String.format(Locale.ROOT, "re-attach costs %.1f ms more", attachAgain - reuse)));
         detachTracer();
+        System.setProperty(StraceProfiler.LINGER_PROPERTY, "1000");
         System.setProperty(StraceProfiler.PIN_PROPERTY, "thread");
         timeEmptyBlock();
         for (int i = 0; i < warm.length; i++) {
@@ -131,7 +139,7 @@ public final class StraceBenchmark {
         }
         System.clearProperty(StraceProfiler.PIN_PROPERTY);
         detachTracer();
-        rows.add(row("empty block, warm, shared tracer, pin=thread", Stats.median(warm), "ms", ""));
+        rows.add(row("empty block, warm, lingering tracer, pin=thread", Stats.median(warm), "ms", ""));
         double[] procfs = new double[200];
         for (int i = 0; i < procfs.length; i++) {
             long t0 = System.nanoTime();
@@ -160,11 +168,53 @@ public final class StraceBenchmark {
         return Stats.median(first);
     }
 
-    /** One block with linger 0: the shared tracer detaches when it ends, so the next block attaches afresh. */
+    /** One block without linger: the shared tracer detaches when it ends, so the next block attaches afresh. */
     private static void detachTracer() {
-        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
-        timeEmptyBlock();
         System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+        timeEmptyBlock();
+    }
+
+    private static final int AFTER_WRITES = 1000;
+
+    /** Unmeasured user code right after a block: 1000 x 64 B writes, timed with strace detached or lingering. */
+    private static void linger(List<String[]> rows, Path dir) throws IOException {
+        Path file = dir.resolve("after.bin");
+        for (int i = 0; i < 30; i++) {
+            smallWrites(file, AFTER_WRITES); // JIT and class loading out of the way
+        }
+        int runs = 21; // the machine is noisy: single runs spike to 20 ms whatever the tracer
+        double[] alone = new double[runs];
+        double[] detached = new double[runs];
+        double[] lingering = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            alone[i] = smallWrites(file, AFTER_WRITES);
+            timeEmptyBlock(); // the default: strace detaches at the block's end
+            detached[i] = smallWrites(file, AFTER_WRITES);
+            System.setProperty(StraceProfiler.LINGER_PROPERTY, "1000");
+            timeEmptyBlock(); // strace stays attached for a second
+            lingering[i] = smallWrites(file, AFTER_WRITES);
+            detachTracer();
+        }
+        double base = Stats.median(alone);
+        double d = Stats.median(detached);
+        double l = Stats.median(lingering);
+        rows.add(row("1000 x 64 B writes, no strace block before", base, "ms", ""));
+        rows.add(row("1000 x 64 B writes right after a block (default)", d, "ms",
+                String.format(Locale.ROOT, "%.1fx the unmeasured time", d / base)));
+        rows.add(row("1000 x 64 B writes right after a block, linger=1000", l, "ms",
+                String.format(Locale.ROOT, "%.1fx the unmeasured time, unmeasured", l / base)));
+    }
+
+    /** @return milliseconds for {@code count} unbuffered 64-byte writes */
+    private static double smallWrites(Path file, int count) throws IOException {
+        byte[] small = new byte[64];
+        long t0 = System.nanoTime();
+        try (OutputStream out = new FileOutputStream(file.toFile())) {
+            for (int i = 0; i < count; i++) {
+                out.write(small);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static double timeEmptyBlock() {
@@ -193,13 +243,12 @@ public final class StraceBenchmark {
             writes(file);
             plain[i] = (System.nanoTime() - t0) / 1e6;
         }
-        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0"); // a fresh tracer per run, pinned or not
         String[] modes = {"false", "true", "thread"};
         double[][] traced = new double[modes.length][RUNS];
         for (int i = 0; i < RUNS; i++) {
             for (int pinned = 0; pinned < modes.length; pinned++) {
                 System.setProperty(StraceProfiler.PIN_PROPERTY, modes[pinned]);
-                IopsReport r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                IopsReport r = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
                     writes(file);
                     return null;
                 }).report();
@@ -210,7 +259,6 @@ public final class StraceBenchmark {
             }
         }
         System.clearProperty(StraceProfiler.PIN_PROPERTY);
-        System.clearProperty(StraceProfiler.LINGER_PROPERTY);
         double base = Stats.median(plain);
         rows.add(row("10,000 x 64 B writes, untraced", base, "ms", ""));
         String[] how = {"unpinned (default)", "pin=true (strace pinned)", "pin=thread (strace + thread)"};
@@ -278,7 +326,7 @@ public final class StraceBenchmark {
     }
 
     private static void attach(List<String[]> rows) throws Exception {
-        System.setProperty(StraceProfiler.LINGER_PROPERTY, "0");
+        System.clearProperty(StraceProfiler.LINGER_PROPERTY); // detach after each block: every block attaches
         try {
             for (int target : new int[]{20, 200, 1000}) {
                 CountDownLatch done = new CountDownLatch(1);

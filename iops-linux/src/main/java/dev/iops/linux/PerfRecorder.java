@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * spawn. Not thread-safe: one session uses it at a time.
  */
 final class PerfRecorder implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PerfRecorder.class);
     private static final Duration POLL = Duration.ofNanos(100_000);
     /** perf exits within ~100 ms of SIGTERM; a stuck one is killed after this. */
     private static final Duration GRACE = Duration.ofSeconds(2);
@@ -251,8 +252,13 @@ final class PerfRecorder implements AutoCloseable {
                         // left for the OS temp cleaner; nothing else to do
                     }
                 });
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // gone already, or a file vanished while listing: what is left goes with the directory below
+            }
+            try {
+                Files.deleteIfExists(dir);
             } catch (IOException e) {
-                // the directory is already gone
+                LOG.warn("iops: perf's directory {} could not be deleted: {}", dir, e.toString());
             }
             ownDir.close();
         }

@@ -124,7 +124,9 @@ final class PerfRecording implements Recording {
         Map<Long, TraceWindow.Target> startAt = startFds;
         PerfWindow window = new PerfWindow(settings.table(), beginNanos, endNanos,
                 scope == Scope.THREAD ? tid : -1, ProcessHandle.current().pid(), startAt::get, endFds::get,
-                SelfIo::isOwnPath, pid -> ownTime.isOwnProcess(pid) || SelfIo.isOwnProcess(pid), ownTime, sink);
+                SelfIo::isOwnPath, pid -> ownTime.isOwnProcess(pid) || SelfIo.isOwnProcess(pid),
+                // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
+                (t, nanos) -> ownTime.isOwn(t, nanos) || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
         PerfData.Summary summary;
         try (FileChannel file = FileChannel.open(data, StandardOpenOption.READ)) {
             summary = PerfData.read(file, window);

@@ -12,6 +12,20 @@ package dev.iops.linux;
  * @param writeBytes bytes sent (or to be sent) to storage
  */
 record ProcIo(long rchar, long wchar, long syscr, long syscw, long readBytes, long writeBytes) {
+    /** No I/O. */
+    static final ProcIo ZERO = new ProcIo(0, 0, 0, 0, 0, 0);
+
+    /** @return this reading less an earlier one */
+    ProcIo minus(ProcIo o) {
+        return new ProcIo(rchar - o.rchar, wchar - o.wchar, syscr - o.syscr, syscw - o.syscw, readBytes - o.readBytes,
+                writeBytes - o.writeBytes);
+    }
+
+    /** @return the sum of two readings */
+    ProcIo plus(ProcIo o) {
+        return new ProcIo(rchar + o.rchar, wchar + o.wchar, syscr + o.syscr, syscw + o.syscw, readBytes + o.readBytes,
+                writeBytes + o.writeBytes);
+    }
 
     /**
      * Parses the {@code key: value} lines of a procfs io file.

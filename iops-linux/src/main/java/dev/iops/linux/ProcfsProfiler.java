@@ -13,17 +13,18 @@ import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.RecordingResult;
 
+import dev.iops.spi.SelfIo;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Linux I/O accounting counters: {@code /proc/thread-self/io} for {@link Scope#THREAD}, {@code /proc/self/io} for
@@ -31,11 +32,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * (every read-like and write-like system call, whatever the target: files, pipes, sockets, terminals),
  * {@code rchar}/{@code wchar} the bytes, {@code read_bytes}/{@code write_bytes} the storage-level bytes.
  *
- * <p>Its own I/O is not counted: the file is opened before the window and read with one {@code pread} at offset
- * 0 per snapshot. The first snapshot's read lands inside the window (the kernel counts a read after producing its
- * data, so the second snapshot includes it), and is subtracted exactly: one operation and the bytes it returned.
- * The second snapshot's read is not in its own figures. The snapshot reads of sessions nested inside the window
- * (on the same thread, or on any thread for {@link Scope#PROCESS}) are subtracted the same way.
+ * <p>Its own I/O is not counted: the file is opened before the window and read with one {@code lseek} and one
+ * {@code read} per snapshot, through a {@link RandomAccessFile}, which an interrupt of the caller's thread cannot
+ * abort. The first snapshot's read lands inside the window (the kernel counts a read after producing its data, so
+ * the second snapshot includes it), and is subtracted exactly: one operation and the bytes it returned. The second
+ * snapshot's read is not in its own figures. Every read is booked in {@link SelfIo}, and the window subtracts
+ * everything the library booked inside it (the session thread's bookings for {@link Scope#THREAD}, every thread's
+ * for {@link Scope#PROCESS}): nested procfs sessions, a strace session's trace-file reads, jfr reading its recording
+ * back. The procfs io files are registered as the library's own paths, so tracers drop these reads too, and
+ * {@link SelfIo#meter()} measures a stretch of one thread's own I/O with {@code /proc/thread-self/io}.
  *
  * <p>Name {@code procfs}, priority 200 (exact OS counters). Count-only: no histogram. Thread-safe.
  */
@@ -52,8 +57,36 @@ public final class ProcfsProfiler implements Profiler {
     private volatile boolean warm;
     private volatile Availability availability; // the machine does not change under a running JVM
 
-    /** Creates the profiler; it holds no resources until a recording starts. */
+    /**
+     * Creates the profiler; it holds no resources until a recording starts. On Linux it also marks the procfs io
+     * files as the library's own (so tracers drop its reads) and installs {@link SelfIo#meter()}'s per-thread
+     * measurement.
+     */
     public ProcfsProfiler() {
+        if (availability().usable()) {
+            Own.ensureInstalled();
+        }
+    }
+
+    /** Done once per JVM, whichever instance comes first. */
+    private static final class Own {
+        static final boolean INSTALLED = install();
+
+        static boolean ensureInstalled() {
+            return INSTALLED;
+        }
+
+        private static boolean install() {
+            long pid = ProcessHandle.current().pid();
+            SelfIo.ownPath(SELF);
+            SelfIo.ownPath(THREAD_SELF);
+            SelfIo.ownPath(Path.of("/proc/" + pid + "/io"));
+            SelfIo.ownPath(Path.of("/proc/" + pid + "/task")); // each thread's files, as a tracer resolves them
+            SelfIo.ownPath(Path.of("/proc/self/task")); // the same, as ServiceThreads opens them
+            SelfIo.installMeter(ThreadMeter::start);
+            SelfIo.installRuntimeThreads(SERVICE::isServiceTid);
+            return true;
+        }
     }
 
     @Override
@@ -99,16 +132,17 @@ public final class ProcfsProfiler implements Profiler {
     @Override
     public Recording start(RecordingRequest request) {
         Path path = request.scope() == Scope.THREAD ? THREAD_SELF : SELF;
-        FileChannel channel;
+        RandomAccessFile file;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
+            file = new RandomAccessFile(path.toFile(), "r");
         } catch (IOException | RuntimeException e) {
             throw new ProfilerStartException("procfs could not open " + path + ": " + e.getMessage()
                     + ". Check that /proc is mounted and readable, or use another profiler.", e);
         }
         try {
-            ProcfsRecording recording = new ProcfsRecording(channel, path,
-                    request.scope() == Scope.THREAD ? THREAD_OWN.get() : PROCESS_OWN);
+            boolean thread = request.scope() == Scope.THREAD;
+            ProcfsRecording recording = new ProcfsRecording(file, path, thread ? SelfIo.thisThread()::totals
+                    : SelfIo::process, thread ? null : SERVICE);
             if (!warm) {
                 recording.snapshot(); // loads and links the snapshot path outside any window
                 warm = true;
@@ -116,109 +150,195 @@ public final class ProcfsProfiler implements Profiler {
             recording.begin();
             return recording;
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(file);
             throw new ProfilerStartException("procfs could not read " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(RandomAccessFile file) {
         try {
-            channel.close();
+            file.close();
         } catch (IOException ignored) {
             // nothing was written; the descriptor is released either way
         }
     }
 
     /**
-     * The snapshot reads this profiler made, so that an enclosing window can take them out: a session nested in
-     * another one (same thread, or any thread for a PROCESS-scope outer session) reads procfs inside the outer
-     * window. Counted per process and per thread, as the kernel counts them.
+     * Reads the counters with one {@code lseek} and one {@code read} (a {@link RandomAccessFile}: unlike a
+     * {@code FileChannel}, an interrupt of the calling thread neither aborts it nor closes the descriptor), and
+     * books the read in {@link SelfIo} so that every enclosing window takes it out.
+     *
+     * @return the bytes read
      */
-    static final class OwnReads {
-        final AtomicLong calls = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
+    static int read(RandomAccessFile file, byte[] buffer, Path path) throws IOException {
+        file.seek(0);
+        int n = file.read(buffer, 0, buffer.length);
+        if (n <= 0 || n >= buffer.length) {
+            throw new IOException("unexpected read of " + n + " bytes from " + path);
+        }
+        SelfIo.count(1, n, 0, 0);
+        return n;
     }
 
-    static final OwnReads PROCESS_OWN = new OwnReads();
-    static final ThreadLocal<OwnReads> THREAD_OWN = ThreadLocal.withInitial(OwnReads::new);
+    private static final ServiceThreads SERVICE = new ServiceThreads();
 
     /** One window over a kept descriptor. */
     static final class ProcfsRecording implements Recording {
-        private final FileChannel channel;
+        private final RandomAccessFile file;
         private final Path path;
-        private final OwnReads own;
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        private final Supplier<SelfIo.Totals> own;
+        private final ServiceThreads service;
+        private final byte[] buffer = new byte[BUFFER];
         private ProcIo before;
-        private long ownCallsBefore;
-        private long ownBytesBefore;
+        private Map<String, ProcIo> serviceOutsideBefore;
+        private Map<String, ProcIo> serviceBefore;
+        private SelfIo.Totals ownBefore;
         private boolean closed;
 
         /**
-         * @param own the own-read counters of what this window counts: the session thread's for THREAD scope,
-         *            the process's for PROCESS scope
+         * @param own     the library's own I/O of what this window counts: the session thread's for THREAD scope,
+         *                the process's for PROCESS scope
+         * @param service the JVM's service threads to take out (PROCESS scope), or {@code null}
          */
-        ProcfsRecording(FileChannel channel, Path path, OwnReads own) {
-            this.channel = channel;
+        ProcfsRecording(RandomAccessFile file, Path path, Supplier<SelfIo.Totals> own, ServiceThreads service) {
+            this.file = file;
             this.path = path;
             this.own = own;
+            this.service = service;
         }
 
-        /** Reads the counters with exactly one pread at offset 0, and books it as our own; returns the bytes read. */
         int read() throws IOException {
-            buffer.clear();
-            int n = channel.read(buffer, 0);
-            if (n <= 0 || n >= BUFFER) {
-                throw new IOException("unexpected read of " + n + " bytes from " + path);
-            }
-            PROCESS_OWN.calls.incrementAndGet();
-            PROCESS_OWN.bytes.addAndGet(n);
-            OwnReads mine = THREAD_OWN.get();
-            mine.calls.incrementAndGet();
-            mine.bytes.addAndGet(n);
-            return n;
+            return ProcfsProfiler.read(file, buffer, path);
         }
 
         /** The bytes of the last read, for tests. */
         byte[] bufferBytes() {
-            return buffer.array().clone();
+            return buffer.clone();
         }
 
         ProcIo snapshot() throws IOException {
             int n = read();
-            return ProcIo.parse(buffer.array(), n);
+            return ProcIo.parse(buffer, n);
         }
 
         void begin() throws IOException {
-            // Own reads from here on are in the window: this very read (the kernel counts it after producing the
-            // data, so the end snapshot includes it) and those of sessions nested in this one.
-            ownCallsBefore = own.calls.get();
-            ownBytesBefore = own.bytes.get();
+            // Own I/O from here on is in the window: this very read (the kernel counts it after producing the
+            // data, so the end snapshot includes it), and whatever the library does inside the window (nested
+            // sessions' snapshots, a tracer reading its trace file, jfr reading its recording back).
+            // The JVM's service threads are read on both sides of each end of the window: inside, what they did is
+            // surely in the window and is taken out; outside, it bounds what they may have done at the edges.
+            serviceOutsideBefore = service == null ? null : service.read(new byte[BUFFER]);
+            ownBefore = own.get();
             int n = read();
-            before = ProcIo.parse(buffer.array(), n);
+            before = ProcIo.parse(buffer, n);
+            serviceBefore = serviceOutsideBefore == null ? null : service.read(new byte[BUFFER]);
         }
 
         @Override
         public RecordingResult stop(OpSink sink) {
             ProcIo after;
-            long ownCalls = own.calls.get() - ownCallsBefore; // before the end read, which is not in its own figures
-            long ownBytes = own.bytes.get() - ownBytesBefore;
+            Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : service.read(new byte[BUFFER]);
+            SelfIo.Totals inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures
             try {
                 int n = read(); // close the window
-                after = ProcIo.parse(buffer.array(), n);
+                after = ProcIo.parse(buffer, n);
             } catch (IOException | RuntimeException e) {
                 throw new RecordingFailedException("procfs could not read " + path + " at the end of the block: "
                         + e.getMessage(), e);
             }
-            return RecordingResult.ofCounters(delta(before, after, ownCalls, ownBytes));
+            if (serviceAfter == null) {
+                return RecordingResult.ofCounters(delta(before, after, inWindow));
+            }
+            Map<String, ProcIo> serviceOutsideAfter = service.read(new byte[BUFFER]);
+            ProcIo inside = ServiceThreads.delta(serviceBefore, serviceAfter);
+            ProcIo edges = serviceOutsideAfter == null ? ProcIo.ZERO
+                    : ServiceThreads.delta(serviceOutsideBefore, serviceOutsideAfter).minus(inside);
+            IoCounters counters = delta(before, after.minus(inside), inWindow);
+            String note = edgeNote(edges);
+            return note == null ? RecordingResult.ofCounters(counters) : RecordingResult.ofCounters(counters, note);
         }
 
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                closeQuietly(channel);
+                closeQuietly(file);
             }
         }
+    }
+
+    /**
+     * Measures one thread's own I/O for {@link SelfIo#meter()}: {@code /proc/thread-self/io} read at both ends.
+     * The first read is inside the measured stretch (the kernel counts it before the second read), the second is
+     * booked on its own.
+     */
+    static final class ThreadMeter implements SelfIo.Meter {
+        private final RandomAccessFile file;
+        private final byte[] buffer = new byte[BUFFER];
+        private final ProcIo before;
+
+        private ThreadMeter(RandomAccessFile file) throws IOException {
+            this.file = file;
+            this.before = ProcIo.parse(buffer, readUnbooked());
+        }
+
+        static SelfIo.Meter start() {
+            RandomAccessFile file = null;
+            try {
+                file = new RandomAccessFile(THREAD_SELF.toFile(), "r");
+                return new ThreadMeter(file);
+            } catch (IOException | RuntimeException e) {
+                if (file != null) {
+                    closeQuietly(file);
+                }
+                return SelfIo.Meter.Factory.NONE.start();
+            }
+        }
+
+        private int readUnbooked() throws IOException {
+            file.seek(0);
+            int n = file.read(buffer, 0, buffer.length);
+            if (n <= 0 || n >= buffer.length) {
+                throw new IOException("unexpected read of " + n + " bytes from " + THREAD_SELF);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean exact() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            try {
+                int n = readUnbooked();
+                ProcIo after = ProcIo.parse(buffer, n);
+                SelfIo.count(after.syscr() - before.syscr() + 1, after.rchar() - before.rchar() + n,
+                        after.syscw() - before.syscw(), after.wchar() - before.wchar());
+            } catch (IOException | RuntimeException e) {
+                // nothing booked: an enclosing window may count this stretch; it is at worst an overcount by the
+                // library's own reads, which the caller's notes cannot learn of here
+            } finally {
+                closeQuietly(file);
+            }
+        }
+    }
+
+    /**
+     * What to say when the JVM's service threads did I/O right at an end of the window, where it cannot be told
+     * whether it fell inside (and is in the counts) or outside.
+     *
+     * @param edges their I/O between the outer and inner readings at both ends
+     * @return the note, or {@code null} when they did none there
+     */
+    static String edgeNote(ProcIo edges) {
+        if (edges.syscr() <= 0 && edges.syscw() <= 0) {
+            return null;
+        }
+        return "the JVM's own service threads (JIT compilers, GC, JFR) made " + edges.syscr() + " read and "
+                + edges.syscw() + " write calls right at an end of the block, which procfs cannot place inside or "
+                + "outside it: up to that many of these operations may be theirs";
     }
 
     /**
@@ -226,13 +346,13 @@ public final class ProcfsProfiler implements Profiler {
      *
      * @param before   first snapshot
      * @param after    second snapshot
-     * @param ownCalls snapshot reads inside the window: the first snapshot's own, and nested sessions'
-     * @param ownBytes the bytes those reads returned
+     * @param own      the library's own I/O inside the window: the first snapshot's read, nested sessions' reads,
+     *                 other providers' own work
      * @return the deltas
      */
-    static IoCounters delta(ProcIo before, ProcIo after, long ownCalls, long ownBytes) {
-        return IoCounters.of(after.syscr() - before.syscr() - ownCalls, after.syscw() - before.syscw(),
-                        after.rchar() - before.rchar() - ownBytes, after.wchar() - before.wchar())
+    static IoCounters delta(ProcIo before, ProcIo after, SelfIo.Totals own) {
+        return IoCounters.of(after.syscr() - before.syscr() - own.readOps(), after.syscw() - before.syscw() - own.writeOps(),
+                        after.rchar() - before.rchar() - own.bytesRead(), after.wchar() - before.wchar() - own.bytesWritten())
                 .withStorage(new StorageBytes(after.readBytes() - before.readBytes(),
                         after.writeBytes() - before.writeBytes()));
     }

@@ -287,11 +287,12 @@ public final class StraceProfiler implements Profiler {
      */
     static long tracerPid() {
         Path status = Path.of("/proc/" + ProcessHandle.current().pid() + "/status");
-        String text;
-        try (SelfIo.Registration own = SelfIo.ownPath(status)) {
-            text = TraceFile.readHead(status, 16 * 1024);
+        SelfIo.Registration own = SelfIo.ownPath(status);
+        try {
+            return parseTracerPid(TraceFile.readHead(status, 16 * 1024));
+        } finally {
+            own.close();
         }
-        return parseTracerPid(text);
     }
 
     /**

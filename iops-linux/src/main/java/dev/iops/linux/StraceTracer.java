@@ -37,7 +37,8 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(StraceTracer.class);
     /** Markers are readlink calls on paths under this directory, which does not exist. */
     static final String MARKER_DIR = "/nonexistent/iops-strace/";
-    private static final String PREFIX = "iops-strace-";
+    /** {@code iops-strace-<pid>-}: the pid keeps this JVM's files apart from other JVMs' in a shared temp dir. */
+    static final String PREFIX = "iops-strace-" + ProcessHandle.current().pid() + "-";
     private static final Duration POLL = Duration.ofNanos(200_000);
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -177,7 +178,10 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final String[] SESSION_CLASSES = {"dev.iops.IopsReport", "dev.iops.OpDetail", "dev.iops.PathStats",
         "dev.iops.IoTotals", "dev.iops.LatencySummary", "dev.iops.TimeSizeGrid", "dev.iops.SizeHistogram$Bucket",
         "dev.iops.Figure", "dev.iops.spi.RecordingResult", "java.util.concurrent.ScheduledThreadPoolExecutor",
-        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask"};
+        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "dev.iops.Measured",
+        // the aggregator's per-path table, first used by a report with paths (a nested session's, in the outer window)
+        "dev.iops.internal.Aggregator$Acc", "dev.iops.internal.Aggregator$Tracked", "java.util.ArrayList$SubList",
+        "java.util.ArrayList$SubList$1"};
 
     /**
      * Runs the window code once on made-up lines before strace attaches. Every class loaded and every lambda or
@@ -266,7 +270,7 @@ final class StraceTracer implements SharedTracer.Attachment {
             return "strace could not attach to pid " + pid + ": ptrace not permitted" + yama + ". Run as root or "
                     + "grant CAP_SYS_PTRACE (containers: --cap-add=SYS_PTRACE; a seccomp profile that blocks ptrace "
                     + "needs --security-opt seccomp=unconfined), or set kernel.yama.ptrace_scope=0, or use "
-                    + "-Diops.profiler=procfs. strace said: " + first;
+                    + "-Diops.profiler=procfs." + Yama.advice(yamaScope) + " strace said: " + first;
         }
         if (stderr.contains("Function not implemented")) {
             return "strace could not attach to pid " + pid + ": ptrace is not available (blocked by seccomp or "
@@ -389,8 +393,7 @@ final class StraceTracer implements SharedTracer.Attachment {
         if (helper != null) {
             helper.close();
         }
-        trace.close();
-        deleteQuietly(errFile);
+        trace.close(); // the child deleted the trace and its stderr file
         attached.close();
     }
 

@@ -44,7 +44,15 @@ final class Yama {
 
     /** @return the content of the scope file, stripped, or {@code null} without Yama (the file is absent) */
     static String scope() {
-        String s = TraceFile.readHead(SCOPE_FILE, 64);
+        return scope(SCOPE_FILE);
+    }
+
+    /**
+     * @param file a {@code ptrace_scope} file (the real one, or a recorded fixture)
+     * @return its content, stripped, or {@code null} if it does not exist
+     */
+    static String scope(Path file) {
+        String s = TraceFile.readHead(file, 64);
         return s == null ? null : s.strip();
     }
 

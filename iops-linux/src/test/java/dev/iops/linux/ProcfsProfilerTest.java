@@ -51,9 +51,9 @@ class ProcfsProfilerTest {
     /** The proof that procfs does not count itself: two back-to-back snapshots differ by exactly the first read. */
     @Test
     void aSnapshotCostsExactlyOneReadOfItsOwnLengthAndIsSubtracted() throws IOException {
-        try (FileChannel ch = FileChannel.open(Path.of("/proc/thread-self/io"), StandardOpenOption.READ);
-             ProcfsProfiler.ProcfsRecording rec = new ProcfsProfiler.ProcfsRecording(ch, Path.of("/proc/thread-self/io"),
-                     ProcfsProfiler.THREAD_OWN.get())) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile("/proc/thread-self/io", "r");
+             ProcfsProfiler.ProcfsRecording rec = new ProcfsProfiler.ProcfsRecording(f, Path.of("/proc/thread-self/io"),
+                     dev.iops.spi.SelfIo.thisThread()::totals, null)) {
             rec.snapshot(); // warm
             for (int i = 0; i < 100; i++) {
                 int firstLength = rec.read();
@@ -61,7 +61,7 @@ class ProcfsProfilerTest {
                 ProcIo second = rec.snapshot();
                 assertThat(second.syscr() - first.syscr()).as("raw read calls between snapshots").isEqualTo(1);
                 assertThat(second.rchar() - first.rchar()).as("raw bytes between snapshots").isEqualTo(firstLength);
-                assertThat(ProcfsProfiler.delta(first, second, 1, firstLength)).isEqualTo(IoCounters.of(0, 0, 0, 0)
+                assertThat(ProcfsProfiler.delta(first, second, new dev.iops.spi.SelfIo.Totals(1, firstLength, 0, 0))).isEqualTo(IoCounters.of(0, 0, 0, 0)
                         .withStorage(new dev.iops.StorageBytes(0, 0)));
             }
         }
@@ -72,7 +72,7 @@ class ProcfsProfilerTest {
         Path file = Files.createTempFile("iops-procfs-", ".bin");
         try {
             Files.write(file, new byte[4096]);
-            IopsReport r = Iops.with().profiler("procfs").scope(Scope.THREAD).measure(() -> {
+            IopsReport r = Iops.with().profiler("procfs").scope(Scope.THREAD).measureValue(() -> {
                 Files.write(file, new byte[10]);
                 return null;
             }).report();

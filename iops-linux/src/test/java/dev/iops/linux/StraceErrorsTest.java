@@ -13,7 +13,10 @@ class StraceErrorsTest {
                 .isEqualTo("strace could not attach to pid 4242: ptrace not permitted (kernel.yama.ptrace_scope=1)."
                         + " Run as root or grant CAP_SYS_PTRACE (containers: --cap-add=SYS_PTRACE; a seccomp profile"
                         + " that blocks ptrace needs --security-opt seccomp=unconfined), or set"
-                        + " kernel.yama.ptrace_scope=0, or use -Diops.profiler=procfs. strace said: strace: attach:"
+                        + " kernel.yama.ptrace_scope=0, or use -Diops.profiler=procfs. Under kernel.yama.ptrace_scope=1"
+                        + " iops names its strace with prctl(PR_SET_PTRACER) before it attaches; if that was refused"
+                        + " too, an administrator must allow it (sysctl kernel.yama.ptrace_scope=0) or grant"
+                        + " CAP_SYS_PTRACE. strace said: strace: attach:"
                         + " ptrace(PTRACE_SEIZE, 4242): Operation not permitted");
     }
 

@@ -74,8 +74,11 @@ class StraceOffTheHappyPathTest {
     }
 
     private static List<ProcessHandle> straceChildren() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/strace")).orElse(false)).toList();
+        return StraceAcceptanceTest.straceChildren();
+    }
+
+    private static List<Path> tempFiles() throws IOException {
+        return StraceAcceptanceTest.tempFiles();
     }
 
     private static boolean noTempFiles() {
@@ -83,12 +86,6 @@ class StraceOffTheHappyPathTest {
             return tempFiles().isEmpty();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static List<Path> tempFiles() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("iops-strace-")).toList();
         }
     }
 
@@ -228,7 +225,8 @@ class StraceOffTheHappyPathTest {
         write(own, 1, 4096);
         ChildProcess[] child = new ChildProcess[1];
         IopsReport r;
-        try (SelfIo.Registration mine = SelfIo.ownPath(own)) {
+        SelfIo.Registration mine = SelfIo.ownPath(own);
+        try {
             r = strace(Scope.PROCESS).histogram().measure(() -> {
                 write(own, 100, 4096); // another provider's file, say jfr's recording
                 Workloads.writeStream(user);
@@ -236,9 +234,9 @@ class StraceOffTheHappyPathTest {
                         .start(); // another provider's child, say perf
                 child[0].awaitReady(() -> Files.exists(childs) && Files.size(childs) > 0, Duration.ofSeconds(10),
                         Duration.ofMillis(5));
-                return null;
-            }).report();
+            });
         } finally {
+            mine.close();
             if (child[0] != null) {
                 child[0].close();
             }

@@ -68,7 +68,7 @@ class StracePinnedThreadTest {
     void countsStayExactAndTheHelpersTrafficIsNeverCounted() throws Exception {
         Path file = dir.resolve("p.bin");
         Workloads.writeStream(file);
-        IopsReport inner = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+        IopsReport inner = Iops.with().profiler(StraceProfiler.NAME).scope(Scope.THREAD).measureValue(() -> {
             Workloads.writeStream(file);
             return null;
         }).report();
@@ -84,8 +84,7 @@ class StracePinnedThreadTest {
             });
             other.start();
             other.join();
-            return null;
-        }).report();
+        });
         assertThat(all.detail().orElseThrow().topPaths()).extracting(PathStats::path)
                 .doesNotContainAnyElementsOf(pipes);
         assertThat(pipes).hasSize(2);

@@ -3,7 +3,7 @@ package dev.iops.windows;
 import dev.iops.Iops;
 import dev.iops.ProfilerInfo;
 import dev.iops.Scope;
-import dev.iops.internal.Selector;
+import dev.iops.internal.Selection;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.RecordingRequest;
@@ -56,12 +56,22 @@ class IoCountersProfilerTest {
     @Test
     void onWindowsAPlainRequestSelectsIocountersAndAHistogramOrThreadRequestSelectsJfr() {
         List<Profiler> onWindows = List.of(jfr(), new IoCountersProfiler("Windows 11"));
-        assertThat(names(Selector.candidates(onWindows, null, "test", Scope.PROCESS, false)))
-                .containsExactly("iocounters", "jfr");
-        assertThat(names(Selector.candidates(onWindows, null, "test", Scope.PROCESS, true)))
-                .containsExactly("jfr");
-        assertThat(names(Selector.candidates(onWindows, null, "test", Scope.THREAD, false)))
-                .containsExactly("jfr");
+        // Here (not Windows) iocounters is tried first and its kernel32 call fails, so jfr measures and says why.
+        Selection.Started plain = start(onWindows, Scope.PROCESS, false);
+        assertThat(plain.profiler().name()).isEqualTo("jfr");
+        assertThat(plain.notes()).singleElement().asString().startsWith("passed over iocounters (priority 200): failed to start: ");
+        Selection.Started histogram = start(onWindows, Scope.PROCESS, true);
+        assertThat(histogram.profiler().name()).isEqualTo("jfr");
+        assertThat(histogram.notes()).isEmpty();
+        Selection.Started thread = start(onWindows, Scope.THREAD, false);
+        assertThat(thread.profiler().name()).isEqualTo("jfr");
+        assertThat(thread.notes()).isEmpty();
+    }
+
+    private static Selection.Started start(List<Profiler> profilers, Scope scope, boolean histogram) {
+        Selection.Started s = Selection.start(profilers, new Selection.Options(null, scope, histogram, false), k -> null);
+        s.recording().close();
+        return s;
     }
 
     private static Profiler jfr() {
@@ -70,7 +80,4 @@ class IoCountersProfilerTest {
                 .orElseThrow(() -> new AssertionError("jfr is not registered"));
     }
 
-    private static List<String> names(List<Profiler> profilers) {
-        return profilers.stream().map(Profiler::name).toList();
-    }
 }

@@ -1,0 +1,237 @@
+package dev.iops.internal;
+
+import dev.iops.NoProfilerException;
+import dev.iops.ProfilerInfo;
+import dev.iops.Scope;
+import dev.iops.fake.TestProfiler;
+import dev.iops.spi.Availability;
+import dev.iops.spi.Capability;
+import dev.iops.spi.Profiler;
+import dev.iops.spi.ProfilerStartException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The one selection path production uses: {@link Selection#start}, with scripted profilers. */
+class SelectionTest {
+    private final TestProfiler strace = new TestProfiler("strace", 300, Capability.OPERATION_SIZES,
+            Capability.THREAD_SCOPE).unusable("strace not found on PATH; install it with apt-get install strace");
+    private final TestProfiler procfs = new TestProfiler("procfs", 200, Capability.THREAD_SCOPE);
+    private final TestProfiler jfr = new TestProfiler("jfr", 150, Capability.OPERATION_SIZES, Capability.THREAD_SCOPE);
+    private final TestProfiler oshi = new TestProfiler("oshi", 50);
+
+    private static Selection.Options auto(Scope scope, boolean histogram) {
+        return new Selection.Options(null, scope, histogram, false);
+    }
+
+    private static Selection.Started start(List<Profiler> all, Selection.Options options) {
+        return start(all, options, null);
+    }
+
+    private static Selection.Started start(List<Profiler> all, Selection.Options options, String property) {
+        Selection.Started s = Selection.start(all, options, key -> Selection.PROPERTY.equals(key) ? property : null);
+        s.recording().close();
+        return s;
+    }
+
+    @Test
+    void startsTheHighestPriorityUsableProfilerAndNotesTheBetterOnePassedOver() {
+        Selection.Started s = start(List.of(oshi, jfr, strace, procfs), auto(Scope.PROCESS, false));
+        assertThat(s.profiler().name()).isEqualTo("procfs");
+        assertThat(s.aggregator()).isNull();
+        assertThat(s.notes()).containsExactly("passed over strace (priority 300): not usable here: strace not found "
+                + "on PATH; install it with apt-get install strace");
+        assertThat(procfs.started.get()).isEqualTo(1);
+        assertThat(jfr.started.get() + oshi.started.get()).isZero();
+    }
+
+    @Test
+    void breaksPriorityTiesByName() {
+        TestProfiler b = new TestProfiler("bravo", 10);
+        TestProfiler a = new TestProfiler("alpha", 10);
+        assertThat(start(List.of(b, a), auto(Scope.PROCESS, false)).profiler().name()).isEqualTo("alpha");
+    }
+
+    @Test
+    void histogramRulesOutCountOnlyProvidersAndGivesASink() {
+        Selection.Started s = start(List.of(oshi, jfr, strace, procfs), auto(Scope.PROCESS, true));
+        assertThat(s.profiler().name()).isEqualTo("jfr");
+        assertThat(s.aggregator()).isNotNull();
+        assertThat(jfr.lastRequest.perOperation()).isTrue();
+        assertThat(s.notes()).hasSize(1).allMatch(n -> n.startsWith("passed over strace (priority 300)"));
+    }
+
+    @Test
+    void threadScopeRulesOutProcessOnlyProviders() {
+        TestProfiler best = new TestProfiler("best", 900); // process scope only
+        assertThat(start(List.of(best, oshi, jfr, procfs), auto(Scope.THREAD, false)).profiler().name())
+                .isEqualTo("procfs");
+        assertThat(best.started.get()).isZero();
+        assertThat(procfs.lastRequest.scope()).isEqualTo(Scope.THREAD);
+        assertThat(procfs.lastRequest.thread()).isSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void histogramWithOnlyCountProvidersGivesTheClearError() {
+        NoProfilerException e = catchThrowableOfType(NoProfilerException.class,
+                () -> Selection.start(List.of(oshi, strace, procfs), auto(Scope.THREAD, true), k -> null));
+        assertThat(e).hasMessage("""
+                No iops profiler can measure scope THREAD with a histogram here. Candidates:
+                  - strace (priority 300): not usable: strace not found on PATH; install it with apt-get install strace
+                  - procfs (priority 200): does not see operation sizes (needed by histogram())
+                  - oshi (priority 50): does not see operation sizes (needed by histogram()) and cannot count a single thread (needed by Scope.THREAD)
+                Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
+                iops-windows on Windows), or ask for less (no histogram(), Scope.PROCESS).""");
+        assertThat(e.candidates()).extracting(ProfilerInfo::name).containsExactly("strace", "procfs", "oshi");
+        assertThat(e.candidates().get(0).usable()).isFalse();
+    }
+
+    @Test
+    void callSitesNeedAProfilerThatSeesJavaFrames() {
+        TestProfiler jvm = new TestProfiler("jvm", 150, Capability.OPERATION_SIZES, Capability.CALL_SITES);
+        TestProfiler tracer = new TestProfiler("tracer", 300, Capability.OPERATION_SIZES, Capability.THREAD_SCOPE);
+        Selection.Options sites = new Selection.Options(null, Scope.PROCESS, true, true);
+        assertThat(start(List.of(tracer, jvm), sites).profiler().name()).isEqualTo("jvm");
+        assertThat(jvm.lastRequest.callSites()).isTrue();
+        assertThatThrownBy(() -> Selection.start(List.of(tracer), new Selection.Options(null, Scope.PROCESS, false, true),
+                k -> null))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("""
+                        No iops profiler can measure scope PROCESS with call sites here. Candidates:
+                          - tracer (priority 300): does not see Java call sites (needed by callSites())
+                        Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
+                        iops-windows on Windows), or ask for less (no callSites()).""");
+    }
+
+    @Test
+    void asksAvailabilityOnlyOfTheProfilersItTries() {
+        AtomicInteger asked = new AtomicInteger();
+        TestProfiler counted = new TestProfiler("counted", 10) {
+            @Override
+            public Availability availability() {
+                asked.incrementAndGet();
+                return super.availability();
+            }
+        };
+        assertThat(start(List.of(procfs, counted), auto(Scope.PROCESS, false)).profiler().name()).isEqualTo("procfs");
+        assertThat(asked.get()).isZero();
+        procfs.unusable("off");
+        assertThat(start(List.of(procfs, counted), auto(Scope.PROCESS, false)).profiler().name()).isEqualTo("counted");
+        assertThat(asked.get()).isEqualTo(1);
+    }
+
+    @Test
+    void noProviderAtAllSaysWhatToAdd() {
+        assertThatThrownBy(() -> Selection.start(List.of(), auto(Scope.PROCESS, false), k -> null))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("No iops profiler was found: add a provider module next to iops-api "
+                        + "(iops-linux on Linux, iops-windows on Windows).");
+    }
+
+    @Test
+    void aNamedProfilerIsUsedEvenWithLowerPriority() {
+        Selection.Started s = start(List.of(procfs, oshi), new Selection.Options("oshi", Scope.PROCESS, false, false));
+        assertThat(s.profiler().name()).isEqualTo("oshi");
+        assertThat(s.notes()).isEmpty();
+        assertThat(procfs.started.get()).isZero();
+    }
+
+    @Test
+    void theSystemPropertyNamesTheProfilerWhenTheCodeDoesNot() {
+        assertThat(start(List.of(procfs, oshi), auto(Scope.PROCESS, false), " oshi ").profiler().name())
+                .isEqualTo("oshi");
+        Selection.Options inCode = new Selection.Options("procfs", Scope.PROCESS, false, false);
+        assertThat(start(List.of(procfs, oshi), inCode, "oshi").profiler().name()).isEqualTo("procfs");
+    }
+
+    @Test
+    void anUnknownNameListsWhatExistsAndWhereTheNameCameFrom() {
+        assertThatThrownBy(() -> Selection.start(List.of(procfs, jfr), auto(Scope.PROCESS, false), k -> "strase"))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("No iops profiler is named 'strase' (from -Diops.profiler=strase). Found: procfs, jfr.");
+    }
+
+    @Test
+    void aNamedUnusableProfilerSaysWhy() {
+        assertThatThrownBy(() -> Selection.start(List.of(strace, procfs),
+                new Selection.Options("strace", Scope.PROCESS, false, false), k -> null))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("Profiler 'strace' (from profiler(\"strace\")) is not usable here: "
+                        + "strace not found on PATH; install it with apt-get install strace");
+        assertThat(procfs.started.get()).isZero();
+    }
+
+    @Test
+    void aNamedProfilerThatCannotDoItNamesThoseThatCan() {
+        assertThatThrownBy(() -> Selection.start(List.of(strace, procfs, jfr),
+                new Selection.Options("procfs", Scope.PROCESS, true, false), k -> null))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("Profiler 'procfs' (from profiler(\"procfs\")) cannot measure scope PROCESS with a histogram: "
+                        + "it does not see operation sizes (needed by histogram()). Usable profilers that can: jfr.");
+    }
+
+    @Test
+    void aProfilerWhoseAvailabilityThrowsIsPassedOverWithTheReason() {
+        Profiler broken = new TestProfiler("broken", 500) {
+            @Override
+            public Availability availability() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        ProfilerInfo info = Selection.info(broken);
+        assertThat(info.usable()).isFalse();
+        assertThat(info.reason()).isEqualTo("availability() threw java.lang.IllegalStateException: boom");
+        assertThat(info).hasToString("broken (priority 500): not usable: availability() threw "
+                + "java.lang.IllegalStateException: boom");
+        Selection.Started s = start(List.of(broken, procfs), auto(Scope.PROCESS, false));
+        assertThat(s.profiler().name()).isEqualTo("procfs");
+        assertThat(s.notes()).containsExactly("passed over broken (priority 500): not usable here: availability() "
+                + "threw java.lang.IllegalStateException: boom");
+    }
+
+    @Test
+    void fallsBackWhenTheBestProfilerFailsToStartAndSaysSo() {
+        TestProfiler refused = new TestProfiler("tracer", 300, Capability.THREAD_SCOPE)
+                .failingToStart("strace could not attach to pid 42: ptrace not permitted");
+        Selection.Started s = start(List.of(refused, strace, procfs), auto(Scope.PROCESS, false));
+        assertThat(s.profiler().name()).isEqualTo("procfs");
+        assertThat(s.notes()).containsExactly( // same priority: by name
+                "passed over strace (priority 300): not usable here: strace not found on PATH; install it with "
+                        + "apt-get install strace",
+                "passed over tracer (priority 300): failed to start: strace could not attach to pid 42: ptrace not permitted");
+    }
+
+    @Test
+    void whenEveryCandidateFailsToStartTheErrorListsThemAll() {
+        TestProfiler a = new TestProfiler("alpha", 2, Capability.OPERATION_SIZES).failingToStart("alpha refused");
+        TestProfiler b = new TestProfiler("beta", 1, Capability.OPERATION_SIZES).failingToStart("beta refused");
+        assertThatThrownBy(() -> Selection.start(List.of(a, b), auto(Scope.PROCESS, true), k -> null))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("Every usable iops profiler failed to start for scope PROCESS with a histogram:\n"
+                        + "  - alpha could not start (alpha refused)\n  - beta could not start (beta refused)");
+    }
+
+    @Test
+    void aNamedProfilerThatFailsToStartIsNotReplaced() {
+        TestProfiler refused = new TestProfiler("strace", 300).failingToStart("refused");
+        assertThatThrownBy(() -> Selection.start(List.of(refused, procfs),
+                new Selection.Options("strace", Scope.PROCESS, false, false), k -> null))
+                .isInstanceOf(ProfilerStartException.class).hasMessage("refused");
+        assertThat(procfs.started.get()).isZero();
+    }
+
+    @Test
+    void aNamedProfilerThatThrowsSomethingElseIsWrappedWithItsName() {
+        TestProfiler buggy = new TestProfiler("buggy", 1);
+        buggy.startFailure = new IllegalStateException("oops");
+        assertThatThrownBy(() -> Selection.start(List.of(buggy), new Selection.Options("buggy", Scope.PROCESS, false,
+                false), k -> null))
+                .isInstanceOf(ProfilerStartException.class)
+                .hasMessage("Profiler 'buggy' failed to start: java.lang.IllegalStateException: oops");
+    }
+}

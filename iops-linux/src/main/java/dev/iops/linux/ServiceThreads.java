@@ -1,0 +1,106 @@
+package dev.iops.linux;
+
+import dev.iops.spi.SelfIo;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The JVM's own service threads (JIT compilers, the VM thread, GC threads, JFR's recorder), whose I/O is the
+ * runtime's and never the measured block's: a compiler thread polls {@code /proc/meminfo} or cgroup files while it
+ * decides how many compilers to run, JFR's recorder writes chunk files, GC logging writes its log. A
+ * {@link dev.iops.Scope#PROCESS} window subtracts what they did inside it.
+ *
+ * <p>Threads are found by their kernel name ({@code /proc/self/task/<tid>/comm}, 15 characters), read once per
+ * thread id and cached. Every read is booked in {@link SelfIo}. Thread-safe.
+ */
+final class ServiceThreads {
+    /** HotSpot's names for its service threads, as the kernel truncates them. */
+    static final List<String> PREFIXES = List.of("C1 CompilerThre", "C2 CompilerThre", "VM Thread", "VM Periodic Tas",
+            "GC Thread#", "G1 ", "ZWorker", "ZDirector", "ZDriver", "Shenandoah", "JFR Recorder Th", "JVMCI");
+
+    private static final File TASKS = new File("/proc/self/task");
+    private final Map<String, Boolean> serviceByTid = new ConcurrentHashMap<>();
+
+    /**
+     * @param comm a thread's kernel name, as {@code /proc/<pid>/task/<tid>/comm} holds it (with or without newline)
+     * @return true if it names one of the JVM's service threads
+     */
+    static boolean isService(String comm) {
+        String name = comm.strip();
+        for (String p : PREFIXES) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param tid an OS thread id of this process
+     * @return true if it is (or was, when first asked) a JVM service thread; false when it cannot be told
+     */
+    boolean isServiceTid(long tid) {
+        return serviceByTid.computeIfAbsent(Long.toString(tid), t -> isService(readText(t, "comm", new byte[64])));
+    }
+
+    /** The counters of each service thread alive now, by thread id; {@code null} where they cannot be listed. */
+    Map<String, ProcIo> read(byte[] buffer) {
+        String[] tids = TASKS.list();
+        if (tids == null) {
+            return null;
+        }
+        Map<String, ProcIo> byTid = new HashMap<>();
+        for (String tid : tids) {
+            Boolean service = serviceByTid.computeIfAbsent(tid, t -> isService(readText(t, "comm", buffer)));
+            if (!service) {
+                continue;
+            }
+            try {
+                byTid.put(tid, ProcIo.parse(buffer, readFile(tid, "io", buffer)));
+            } catch (IOException | RuntimeException e) {
+                // the thread ended between the listing and the read: its I/O is in the process's now
+            }
+        }
+        return byTid;
+    }
+
+    /**
+     * What the service threads did between two readings: threads in both are differenced, threads only in the
+     * second started in between and count from zero, threads only in the first ended (their share is not known).
+     */
+    static ProcIo delta(Map<String, ProcIo> before, Map<String, ProcIo> after) {
+        ProcIo sum = ProcIo.ZERO;
+        for (Map.Entry<String, ProcIo> e : after.entrySet()) {
+            ProcIo b = before.getOrDefault(e.getKey(), ProcIo.ZERO);
+            sum = sum.plus(e.getValue().minus(b));
+        }
+        return sum;
+    }
+
+    private static String readText(String tid, String name, byte[] buffer) {
+        try {
+            return new String(buffer, 0, readFile(tid, name, buffer), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** One open and one read, booked as the library's own. */
+    private static int readFile(String tid, String name, byte[] buffer) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(new File(TASKS, tid + "/" + name), "r")) {
+            int n = f.read(buffer, 0, buffer.length);
+            if (n <= 0 || n >= buffer.length) {
+                throw new IOException("unexpected read of " + n + " bytes from /proc/self/task/" + tid + "/" + name);
+            }
+            SelfIo.count(1, n, 0, 0);
+            return n;
+        }
+    }
+}
