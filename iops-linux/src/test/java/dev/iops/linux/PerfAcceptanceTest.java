@@ -166,26 +166,13 @@ class PerfAcceptanceTest {
         assertThat(r.bytesWritten()).isEqualTo(1000L * nasty.length);
     }
 
-    private static Thread writer(Path file, int count) {
-        return new Thread(() -> {
-            try (OutputStream out = new FileOutputStream(file.toFile())) {
-                byte[] block = new byte[4096];
-                for (int i = 0; i < count; i++) {
-                    out.write(block);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
     @Test
     void processScopeCountsFourThreadsAndThreadScopeOnlyTheCaller() throws Exception {
-        writer(dir.resolve("warm"), 1).run();
+        StraceAcceptanceTest.writer(dir.resolve("warm"), 1).run();
         IopsReport all = perf(Scope.PROCESS).measure(() -> {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                threads.add(writer(dir.resolve("w" + t), 250));
+                threads.add(StraceAcceptanceTest.writer(dir.resolve("w" + t), 250));
             }
             threads.forEach(Thread::start);
             for (Thread t : threads) {
@@ -195,9 +182,9 @@ class PerfAcceptanceTest {
         assertThat(all.writeOps()).isEqualTo(1000);
         assertThat(all.bytesWritten()).isEqualTo(4_096_000);
         IopsReport mine = perf(Scope.THREAD).measure(() -> {
-            Thread other = writer(dir.resolve("x"), 250);
+            Thread other = StraceAcceptanceTest.writer(dir.resolve("x"), 250);
             other.start();
-            writer(dir.resolve("mine"), 250).run(); // on the caller's thread
+            StraceAcceptanceTest.writer(dir.resolve("mine"), 250).run(); // on the caller's thread
             other.join();
         });
         assertThat(mine.writeOps()).isEqualTo(250);
@@ -229,9 +216,9 @@ class PerfAcceptanceTest {
     @Test
     void perfKilledDuringTheBlockYieldsAnIncompleteReportAndNothingLeftBehind() throws IOException {
         Path file = dir.resolve("d.bin");
-        writer(file, 1).run();
+        StraceAcceptanceTest.writer(file, 1).run();
         IopsSession s = perf(Scope.THREAD).start();
-        writer(file, 100).run();
+        StraceAcceptanceTest.writer(file, 100).run();
         for (ProcessHandle p : perfChildren()) {
             p.destroyForcibly();
             p.onExit().join();
@@ -289,7 +276,7 @@ class PerfAcceptanceTest {
     void twoHundredSessionsLeaveNoPerfProcessFileDescriptorOrTracefsStateBehind() throws IOException {
         perf(Scope.THREAD).measure(() -> { });
         List<String> tracefsBefore = tracefsState();
-        long fdsBefore = openDescriptors();
+        long fdsBefore = StraceAcceptanceTest.openDescriptors();
         long t0 = System.nanoTime();
         for (int i = 0; i < 200; i++) {
             perf(i % 2 == 0 ? Scope.THREAD : Scope.PROCESS).measure(() -> { });
@@ -297,7 +284,7 @@ class PerfAcceptanceTest {
         System.out.println("200 perf sessions: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertThat(perfChildren()).isEmpty();
         assertThat(newTempDirs()).isEmpty();
-        assertThat(openDescriptors()).isEqualTo(fdsBefore);
+        assertThat(StraceAcceptanceTest.openDescriptors()).isEqualTo(fdsBefore);
         assertThat(tracefsState()).isEqualTo(tracefsBefore);
         assertThat(new PerfProfiler().ownTime().size()).isZero();
     }
@@ -325,11 +312,5 @@ class PerfAcceptanceTest {
             state.add("no instances directory");
         }
         return state;
-    }
-
-    private static long openDescriptors() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
     }
 }

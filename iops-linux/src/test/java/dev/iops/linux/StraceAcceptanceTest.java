@@ -199,7 +199,8 @@ class StraceAcceptanceTest {
         assertThat(r.notes()).isEmpty();
     }
 
-    private static Thread writer(Path file, int count) {
+    /** A thread that writes {@code count} 4 KiB blocks to {@code file} (shared with the perf tests). */
+    static Thread writer(Path file, int count) {
         return new Thread(() -> {
             try (OutputStream out = new FileOutputStream(file.toFile())) {
                 byte[] block = new byte[4096];
@@ -419,7 +420,7 @@ class StraceAcceptanceTest {
         }
     }
 
-    private static long openDescriptors() throws IOException {
+    static long openDescriptors() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
         }
