@@ -17,6 +17,10 @@ public record IoTotals(long readOps, long writeOps, long bytesRead, long bytesWr
     /**
      * Validates the figures.
      *
+     * @param readOps      completed read operations, {@code >= 0}
+     * @param writeOps     completed write operations, {@code >= 0}
+     * @param bytesRead    bytes read, {@code >= 0}
+     * @param bytesWritten bytes written, {@code >= 0}
      * @throws IllegalArgumentException if a figure is negative
      */
     public IoTotals {

@@ -1,6 +1,7 @@
 package dev.iops;
 
 import dev.iops.internal.Aggregator;
+import dev.iops.internal.Devices;
 import dev.iops.internal.Registry;
 import dev.iops.internal.Selection;
 import dev.iops.spi.Profiler;
@@ -212,6 +213,7 @@ public final class Iops {
         private boolean histogram;
         private boolean callSites;
         private LongSupplier clock = System::nanoTime;
+        private boolean devices;
 
         private Builder() {
         }
@@ -281,15 +283,36 @@ public final class Iops {
         }
 
         /**
+         * Adds the device view: {@link IopsReport#devices()} lists, per storage device, the requests it completed,
+         * the bytes it moved and its busy time over the block, beside whatever the profiler measures. These are
+         * machine-wide figures (other processes' I/O counts too) at the device, where many calls can become one
+         * request: what fio and iostat call IOPS. Read from {@code /proc/diskstats} with {@code iops-linux}, through
+         * OSHI with {@code iops-macos} (macOS, Windows). The devices are read just before the profiler's window
+         * opens and just after it closes, so the read is never counted as the block's I/O.
+         *
+         * @return this builder
+         */
+        public Builder devices() {
+            this.devices = true;
+            return this;
+        }
+
+        /**
          * Starts a session with these options.
          *
          * @return the running session
          * @throws NoProfilerException                if no profiler can measure what was asked
          * @throws dev.iops.spi.ProfilerStartException if the named profiler failed to start
+         * @throws IopsException                      if {@link #devices()} was asked and no device source can read
+         *                                            the devices
          */
         public IopsSession start() {
-            return IopsSession.open(Registry.profilers(), new Selection.Options(profiler, scope, histogram, callSites),
-                    clock);
+            // Devices first: reading them must not fall inside the profiler's window.
+            Devices.Window deviceWindow = devices ? Devices.begin(Registry.deviceSources()) : null;
+            IopsSession session = IopsSession.open(Registry.profilers(),
+                    new Selection.Options(profiler, scope, histogram, callSites), clock);
+            session.devices = deviceWindow;
+            return session;
         }
 
         /**

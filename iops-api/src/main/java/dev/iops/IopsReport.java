@@ -41,15 +41,31 @@ import java.util.Set;
  * @param histogram    operation sizes, from per-operation profilers
  * @param detail       per-target, per-path, latency, error and timeline detail, from per-operation profilers
  * @param notes        fallbacks and caveats a reader should know, in order
+ * @param devices      machine-wide requests per storage device over the block's window, when asked with
+ *                     {@link Iops.Builder#devices()}; empty otherwise
  */
 public record IopsReport(String profiler, Scope scope, Duration elapsed,
                          long readOps, long writeOps, long bytesRead, long bytesWritten,
                          Set<Figure> measured, Optional<StorageBytes> storage,
-                         Optional<SizeHistogram> histogram, Optional<OpDetail> detail, List<String> notes) {
+                         Optional<SizeHistogram> histogram, Optional<OpDetail> detail, List<String> notes,
+                         List<DeviceIo> devices) {
 
     /**
      * Validates and copies the report.
      *
+     * @param profiler     name of the profiler that measured, e.g. {@code "procfs"}
+     * @param scope        the threads counted
+     * @param elapsed      duration of the block, non-negative
+     * @param readOps      read operations (0 when not measured)
+     * @param writeOps     write operations (0 when not measured)
+     * @param bytesRead    bytes read (0 when not measured)
+     * @param bytesWritten bytes written (0 when not measured)
+     * @param measured     the figures the profiler measured
+     * @param storage      storage-level bytes, when the profiler knows them
+     * @param histogram    operation sizes, from per-operation profilers
+     * @param detail       per-target, per-path, latency, error and timeline detail, from per-operation profilers
+     * @param notes        fallbacks and caveats a reader should know, in order
+     * @param devices      machine-wide requests per storage device over the window; empty when not asked
      * @throws IllegalArgumentException if a count is negative, an unmeasured figure is not 0, or elapsed is negative
      * @throws NullPointerException     if a component is {@code null}
      */
@@ -71,6 +87,30 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
         check(Figure.BYTES_READ, bytesRead, measured);
         check(Figure.BYTES_WRITTEN, bytesWritten, measured);
         notes = List.copyOf(notes);
+        devices = List.copyOf(devices);
+    }
+
+    /**
+     * A report without device figures (the form before {@link #devices()} existed).
+     *
+     * @param profiler     profiler name
+     * @param scope        scope
+     * @param elapsed      duration of the block
+     * @param readOps      read operations (0 when not measured)
+     * @param writeOps     write operations (0 when not measured)
+     * @param bytesRead    bytes read (0 when not measured)
+     * @param bytesWritten bytes written (0 when not measured)
+     * @param measured     the figures the profiler measured
+     * @param storage      storage-level bytes, when known
+     * @param histogram    operation sizes
+     * @param detail       per-operation detail
+     * @param notes        caveats
+     */
+    public IopsReport(String profiler, Scope scope, Duration elapsed, long readOps, long writeOps, long bytesRead,
+                      long bytesWritten, Set<Figure> measured, Optional<StorageBytes> storage,
+                      Optional<SizeHistogram> histogram, Optional<OpDetail> detail, List<String> notes) {
+        this(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured, storage, histogram, detail,
+                notes, List.of());
     }
 
     private static void check(Figure figure, long value, Set<Figure> measured) {
@@ -106,7 +146,7 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      */
     public IopsReport withHistogram(SizeHistogram histogram) {
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
-                storage, Optional.of(histogram), detail, notes);
+                storage, Optional.of(histogram), detail, notes, devices);
     }
 
     /**
@@ -115,7 +155,7 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      */
     public IopsReport withDetail(OpDetail detail) {
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
-                storage, histogram, Optional.of(detail), notes);
+                storage, histogram, Optional.of(detail), notes, devices);
     }
 
     /**
@@ -124,7 +164,7 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      */
     public IopsReport withStorage(StorageBytes storage) {
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
-                Optional.of(storage), histogram, detail, notes);
+                Optional.of(storage), histogram, detail, notes, devices);
     }
 
     /**
@@ -135,7 +175,16 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
         List<String> all = new ArrayList<>(notes);
         all.add(Objects.requireNonNull(note, "note"));
         return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
-                storage, histogram, detail, all);
+                storage, histogram, detail, all, devices);
+    }
+
+    /**
+     * @param devices machine-wide per-device requests over the block's window
+     * @return a copy with these device figures
+     */
+    public IopsReport withDevices(List<DeviceIo> devices) {
+        return new IopsReport(profiler, scope, elapsed, readOps, writeOps, bytesRead, bytesWritten, measured,
+                storage, histogram, detail, notes, devices);
     }
 
     /**
@@ -290,8 +339,8 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
 
     /**
      * A table a person reads at a glance: profiler, scope and elapsed time; operations, bytes, IOPS and
-     * throughput by read, write and total; then the histogram, detail and notes when present. Binary units
-     * (KiB, MiB). Unmeasured figures print as {@code n/a}. The layout is for people and may change; parse
+     * throughput by read, write and total; then the histogram, detail, device table and notes when present. Binary
+     * units (KiB, MiB). Unmeasured figures print as {@code n/a}. The layout is for people and may change; parse
      * {@link #toJson()} instead.
      *
      * @return the table, lines separated by {@code \n}, ending with a newline

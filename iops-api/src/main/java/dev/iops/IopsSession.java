@@ -1,6 +1,7 @@
 package dev.iops;
 
 import dev.iops.internal.Aggregator;
+import dev.iops.internal.Devices;
 import dev.iops.internal.Selection;
 import dev.iops.spi.IoCounters;
 import dev.iops.spi.OpSink;
@@ -77,6 +78,8 @@ public final class IopsSession implements AutoCloseable {
 
     private IopsReport report;
     private IncompleteReportException failure;
+    /** Set by the builder right after open when devices() was asked; read after the profiler stops. */
+    volatile Devices.Window devices;
 
     private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart) {
         this.profiler = started.profiler();
@@ -86,7 +89,12 @@ public final class IopsSession implements AutoCloseable {
         this.notes = started.notes();
         this.clock = clock;
         this.tracersAtStart = tracersAtStart;
-        this.abandoned = new Abandoned(profiler.name(), recording);
+        // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo).
+        boolean processCounter = aggregator == null && scope == Scope.PROCESS;
+        if (processCounter) {
+            SelfIo.processCounterOpened();
+        }
+        this.abandoned = new Abandoned(profiler.name(), recording, processCounter);
         this.cleanable = CLEANER.register(this, abandoned);
         this.startNanos = clock.getAsLong(); // last: the window is open, the block starts now
     }
@@ -100,11 +108,13 @@ public final class IopsSession implements AutoCloseable {
     private static final class Abandoned implements Runnable {
         private final String profiler;
         private final Recording recording;
+        private final boolean processCounter;
         private volatile boolean stopped;
 
-        Abandoned(String profiler, Recording recording) {
+        Abandoned(String profiler, Recording recording, boolean processCounter) {
             this.profiler = profiler;
             this.recording = recording;
+            this.processCounter = processCounter;
         }
 
         @Override
@@ -112,6 +122,7 @@ public final class IopsSession implements AutoCloseable {
             if (!stopped) {
                 LOG.warn("iops: a session measured by '{}' was never stopped; its recording was released when the "
                         + "session became unreachable. Stop sessions with try-with-resources.", profiler);
+                SelfIo.sessionClosed(processCounter);
             }
             recording.close();
         }
@@ -125,7 +136,15 @@ public final class IopsSession implements AutoCloseable {
      */
     static IopsSession open(List<Profiler> profilers, Selection.Options options, LongSupplier clock) {
         Set<String> tracers = SelfIo.attachedTracers();
-        return new IopsSession(Selection.start(profilers, options, System::getProperty), options.scope(), clock, tracers);
+        SelfIo.sessionOpened();
+        Selection.Started started;
+        try {
+            started = Selection.start(profilers, options, System::getProperty);
+        } catch (RuntimeException | Error e) {
+            SelfIo.sessionClosed(false);
+            throw e;
+        }
+        return new IopsSession(started, options.scope(), clock, tracers);
     }
 
     /**
@@ -151,13 +170,14 @@ public final class IopsSession implements AutoCloseable {
                     aggregator.window(elapsed);
                 }
                 RecordingResult result = recording.stop(aggregator != null ? aggregator : NO_SINK);
-                report = build(result, elapsed);
+                report = withDevices(build(result, elapsed));
                 return report;
             } catch (RuntimeException e) {
                 failure = incomplete(e, elapsed);
                 throw failure;
             } finally {
                 abandoned.stopped = true;
+                SelfIo.sessionClosed(abandoned.processCounter); // before the release: see SelfIo.whenNoProcessCounter
                 cleanable.clean(); // releases the recording now, once
             }
         }
@@ -183,7 +203,13 @@ public final class IopsSession implements AutoCloseable {
                     + "); its counters are unknown");
         }
         return new IncompleteReportException("Profiler '" + profiler.name() + "' " + what + ": " + message
-                + ". The partial report is attached (IncompleteReportException.partialReport()).", partial, cause);
+                + ". The partial report is attached (IncompleteReportException.partialReport()).", withDevices(partial),
+                cause);
+    }
+
+    private IopsReport withDevices(IopsReport r) {
+        Devices.Window d = devices;
+        return d == null ? r : d.end(r);
     }
 
     private List<String> notes(List<String> fromRecording) {
@@ -195,7 +221,8 @@ public final class IopsSession implements AutoCloseable {
         if (!tracers.isEmpty()) {
             all.add("another iops tracer (" + String.join(", ", tracers) + ") was attached to this JVM during the "
                     + "block: its system calls ran slower than unmeasured, so the elapsed time and the rates overstate "
-                    + "the block's cost (the counts are unaffected)");
+                    + "the block's cost. The counts are unaffected, except that a ptrace attach restarts the reads other "
+                    + "threads are blocked in, which process-wide counters count again (0 bytes each)");
         }
         return all;
     }

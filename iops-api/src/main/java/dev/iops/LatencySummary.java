@@ -20,6 +20,11 @@ public record LatencySummary(long count, Duration p50, Duration p90, Duration p9
     /**
      * Validates the summary.
      *
+     * @param count number of operations that had a latency, {@code >= 0}
+     * @param p50   median latency
+     * @param p90   90th percentile
+     * @param p99   99th percentile
+     * @param max   largest latency seen
      * @throws IllegalArgumentException on a negative count or a null duration
      */
     public LatencySummary {

@@ -12,7 +12,12 @@ import java.util.Objects;
  * @param <T>    the block's result type
  */
 public record Measured<T>(T value, IopsReport report) {
-    /** Validates the report is present. */
+    /**
+     * Validates the report is present.
+     *
+     * @param value  what the block returned (may be {@code null})
+     * @param report the report of the block, never {@code null}
+     */
     public Measured {
         Objects.requireNonNull(report, "report");
     }

@@ -39,6 +39,16 @@ public record OpDetail(Map<TargetKind, IoTotals> byTarget, List<PathStats> topPa
     /**
      * Validates and copies the value.
      *
+     * @param byTarget       totals per kind of target; kinds with no operation are absent
+     * @param topPaths       busiest paths, by operations then bytes, descending; at most {@link #MAX_TOP_PATHS}
+     * @param distinctPaths  number of distinct paths tracked
+     * @param untrackedPaths totals of operations on paths beyond the tracked ones (zero when none)
+     * @param latency        latency per operation kind, for profilers that time operations
+     * @param errors         failed calls (they are not counted as operations), {@code >= 0}
+     * @param timeline       operations by time and size, when the profiler timestamps operations
+     * @param topSites       busiest Java call sites, by operations then bytes, descending; empty unless call sites
+     *                       were asked for ({@code Iops.with().callSites()}); at most {@link #MAX_TOP_PATHS}; sites
+     *                       beyond the first {@link #MAX_TRACKED_PATHS} are not listed
      * @throws IllegalArgumentException on negative counts or too many paths
      */
     public OpDetail {

@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param totals operations and bytes on this path
  */
 public record PathStats(String path, TargetKind target, IoTotals totals) {
-    /** Validates the value. */
+    /**
+     * Validates the value.
+     *
+     * @param path   the path as the profiler saw it, never {@code null}
+     * @param target the kind of target, never {@code null}
+     * @param totals operations and bytes on this path
+     */
     public PathStats {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(target, "target");

@@ -19,7 +19,15 @@ import java.util.Set;
  * @param reason       why not, when not usable; empty when usable
  */
 public record ProfilerInfo(String name, int priority, Set<Capability> capabilities, boolean usable, String reason) {
-    /** Validates and copies the value. */
+    /**
+     * Validates and copies the value.
+     *
+     * @param name         short id, e.g. {@code "strace"}
+     * @param priority     selection priority (higher wins; bands in {@link dev.iops.spi.Profiler#priority()})
+     * @param capabilities what it can measure beyond process-wide counts
+     * @param usable       whether it can run here
+     * @param reason       why not, when not usable; empty when usable
+     */
     public ProfilerInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(reason, "reason");

@@ -12,7 +12,12 @@ import java.util.Objects;
  * @param totals operations and bytes made from it
  */
 public record SiteStats(String site, IoTotals totals) {
-    /** Validates the value. */
+    /**
+     * Validates the value.
+     *
+     * @param site   the call site, never {@code null}
+     * @param totals operations and bytes made from it
+     */
     public SiteStats {
         Objects.requireNonNull(site, "site");
         Objects.requireNonNull(totals, "totals");

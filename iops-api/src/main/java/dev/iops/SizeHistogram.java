@@ -208,6 +208,11 @@ public final class SizeHistogram {
         /**
          * Validates the bucket.
          *
+         * @param index      bucket index (see {@link SizeHistogram})
+         * @param readOps    read operations in this bucket
+         * @param writeOps   write operations in this bucket
+         * @param readBytes  bytes moved by those reads
+         * @param writeBytes bytes moved by those writes
          * @throws IllegalArgumentException on a bad index or a negative figure
          */
         public Bucket {

@@ -14,6 +14,8 @@ public record StorageBytes(long bytesRead, long bytesWritten) {
     /**
      * Validates the figures.
      *
+     * @param bytesRead    bytes read from storage, {@code >= 0}
+     * @param bytesWritten bytes sent to storage, {@code >= 0}
      * @throws IllegalArgumentException if either figure is negative
      */
     public StorageBytes {

@@ -122,7 +122,9 @@ class ReportFormatsTest {
         assertThat(j.get("notes")).extracting(JsonNode::asText).containsExactly("a note with \"quotes\"\nand a newline");
         assertThat(fieldNames(j)).containsExactly("schema", "profiler", "scope", "elapsedNanos", "measured", "readOps",
                 "writeOps", "bytesRead", "bytesWritten", "totalOps", "totalBytes", "iops", "readIops", "writeIops",
-                "bytesPerSecond", "readBytesPerSecond", "writeBytesPerSecond", "storage", "histogram", "detail", "notes");
+                "bytesPerSecond", "readBytesPerSecond", "writeBytesPerSecond", "storage", "histogram", "detail", "notes",
+                "devices");
+        assertThat(j.get("devices").isNull()).isTrue();
     }
 
     @Test

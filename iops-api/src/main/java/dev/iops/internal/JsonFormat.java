@@ -1,5 +1,6 @@
 package dev.iops.internal;
 
+import dev.iops.DeviceIo;
 import dev.iops.Figure;
 import dev.iops.IoTotals;
 import dev.iops.IopsReport;
@@ -12,6 +13,7 @@ import dev.iops.SizeHistogram;
 import dev.iops.TargetKind;
 import dev.iops.TimeSizeGrid;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -82,8 +84,31 @@ public final class JsonFormat {
         for (int i = 0; i < r.notes().size(); i++) {
             sb.append(i == 0 ? "" : ",").append(str(r.notes().get(i)));
         }
-        sb.append("]}");
+        sb.append("],");
+        field(sb, "devices"); // last: added after iops-report/1 was published, a compatible addition
+        devices(sb, r.devices());
+        sb.append('}');
         return sb.toString();
+    }
+
+    /** {@code null} when not asked; {@code machineWide} says the figures include every process's requests. */
+    private static void devices(StringBuilder sb, List<DeviceIo> devices) {
+        if (devices.isEmpty()) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"machineWide\":true,\"disks\":[");
+        for (int i = 0; i < devices.size(); i++) {
+            DeviceIo d = devices.get(i);
+            sb.append(i == 0 ? "{" : ",{");
+            field(sb, "name").append(str(d.name())).append(',');
+            field(sb, "readOps").append(d.readOps()).append(',');
+            field(sb, "writeOps").append(d.writeOps()).append(',');
+            field(sb, "bytesRead").append(d.bytesRead()).append(',');
+            field(sb, "bytesWritten").append(d.bytesWritten()).append(',');
+            field(sb, "busyNanos").append(d.busy().toNanos()).append('}');
+        }
+        sb.append("]}");
     }
 
     private static void histogram(StringBuilder sb, SizeHistogram h) {

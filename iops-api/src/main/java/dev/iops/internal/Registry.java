@@ -1,5 +1,6 @@
 package dev.iops.internal;
 
+import dev.iops.spi.DeviceSource;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.TraceFormat;
 import org.slf4j.Logger;
@@ -31,6 +32,10 @@ public final class Registry {
         static final List<TraceFormat> ALL = load(TraceFormat.class);
     }
 
+    private static final class DeviceHolder {
+        static final List<DeviceSource> ALL = load(DeviceSource.class);
+    }
+
     /** @return every profiler found, in no particular order */
     public static List<Profiler> profilers() {
         return Holder.ALL;
@@ -39,6 +44,11 @@ public final class Registry {
     /** @return every trace format found, in the order found (loaded on first use: {@code Iops.analyze} only) */
     public static List<TraceFormat> traceFormats() {
         return Formats.ALL;
+    }
+
+    /** @return every device source found (for {@code devices()}), in no particular order */
+    public static List<DeviceSource> deviceSources() {
+        return DeviceHolder.ALL;
     }
 
     private static <T> List<T> load(Class<T> type) {

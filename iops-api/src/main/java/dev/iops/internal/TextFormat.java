@@ -1,5 +1,6 @@
 package dev.iops.internal;
 
+import dev.iops.DeviceIo;
 import dev.iops.Figure;
 import dev.iops.IoTotals;
 import dev.iops.IopsReport;
@@ -13,6 +14,8 @@ import dev.iops.StorageBytes;
 import dev.iops.TargetKind;
 import dev.iops.Units;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -48,6 +51,9 @@ public final class TextFormat {
         }
         r.histogram().ifPresent(h -> histogram(sb, h));
         r.detail().ifPresent(d -> detail(sb, d));
+        if (!r.devices().isEmpty()) {
+            devices(sb, r.devices());
+        }
         if (!r.notes().isEmpty()) {
             sb.append("\nnotes:\n");
             for (String note : r.notes()) {
@@ -124,6 +130,30 @@ public final class TextFormat {
             }
         }
         sb.append("\nfailed calls: ").append(Units.count(d.errors())).append('\n');
+    }
+
+    /**
+     * Device requests over the window; the title says they are machine-wide, not the block's alone. No rate column:
+     * the device window is a little wider than the block, so dividing by the block's elapsed time would overstate.
+     */
+    private static void devices(StringBuilder sb, List<DeviceIo> devices) {
+        sb.append("\ndevices (machine-wide: every process's requests count)\n");
+        String format = "%-14s %10s %10s %12s %12s %10s";
+        sb.append(String.format(Locale.ROOT, format, "device", "read ops", "write ops", "read bytes", "write bytes",
+                "busy")).append('\n');
+        List<String> idle = new ArrayList<>();
+        for (DeviceIo d : devices) {
+            if (d.isIdle()) {
+                idle.add(d.name());
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, format, ellipsize(d.name(), 14), Units.count(d.readOps()),
+                    Units.count(d.writeOps()), Units.bytes(d.bytesRead()), Units.bytes(d.bytesWritten()),
+                    Units.duration(d.busy()))).append('\n');
+        }
+        if (!idle.isEmpty()) {
+            sb.append("  (idle: ").append(String.join(", ", idle)).append(")\n");
+        }
     }
 
     /** A row of the detail tables: a label and four right-aligned columns. */

@@ -83,6 +83,10 @@ final class JfrEvents {
         if (target == TargetKind.FILE && (OwnFiles.isOwn(path) || SelfIo.isOwnPath(path))) {
             return null;
         }
+        if (path == null && (type.equals(FILE_READ) || type.equals(FILE_WRITE))
+                && SelfIo.takeUnnamed(threadId(event), kind == OpKind.WRITE, bytes)) {
+            return null; // the library's own write to a child's pipe
+        }
         return new Op(kind, Math.max(0, bytes), threadId(event), target, path,
                 offsetNanos(origin, event.getStartTime()), Math.max(0, event.getDuration().toNanos()), false,
                 callSites ? site(event.getStackTrace()) : null);

@@ -5,8 +5,7 @@ import dev.iops.spi.SelfIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+
 
 /**
  * The profiler's own files: where they go, how they are named, and how to recognise them in events so that
@@ -25,31 +24,17 @@ final class OwnFiles {
     private OwnFiles() {
     }
 
-    private static final Map<Path, SelfIo.Registration> REGISTERED = new ConcurrentHashMap<>();
-
     /**
      * Creates an empty own file, readable by this user only (createTempFile's default), and registers it as the
      * library's own so that every other provider (a tracer around this session) drops its operations.
      */
     static Path create() throws IOException {
-        Path file = Files.createTempFile(DIR, PREFIX, SUFFIX);
-        REGISTERED.put(file, SelfIo.ownPath(file));
-        return file;
+        return SelfIo.createOwnFile(DIR, "iops-jfr-", SUFFIX); // named iops-jfr-<pid>-<n>.jfr: PREFIX + n
     }
 
     /** Deletes an own file; a failure is not worth an exception on a close path, so it reports false. */
     static boolean delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } finally {
-            SelfIo.Registration r = REGISTERED.remove(file);
-            if (r != null) {
-                r.close();
-            }
-        }
+        return SelfIo.deleteOwnFile(file);
     }
 
     /**

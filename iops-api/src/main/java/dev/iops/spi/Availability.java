@@ -16,6 +16,8 @@ public record Availability(boolean usable, String reason) {
     /**
      * Validates the value.
      *
+     * @param usable true if the profiler can start here
+     * @param reason one line saying why it cannot, and what would make it usable; empty when usable
      * @throws IllegalArgumentException if an unusable profiler gives no reason
      */
     public Availability {

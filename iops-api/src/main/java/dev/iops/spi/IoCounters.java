@@ -27,6 +27,12 @@ public record IoCounters(long readOps, long writeOps, long bytesRead, long bytes
     /**
      * Validates the counters.
      *
+     * @param readOps      read operations in the window
+     * @param writeOps     write operations in the window
+     * @param bytesRead    bytes read in the window
+     * @param bytesWritten bytes written in the window
+     * @param measured     which of the four figures the source counted
+     * @param storage      storage-level bytes, when known
      * @throws IllegalArgumentException on a negative figure, or a non-zero unmeasured one
      */
     public IoCounters {

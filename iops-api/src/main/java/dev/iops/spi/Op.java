@@ -30,7 +30,22 @@ import java.util.Objects;
  */
 public record Op(OpKind kind, long bytes, long threadId, TargetKind target, String path,
                  long offsetNanos, long durationNanos, boolean failed, String site) {
-    /** Validates the operation. */
+    /**
+     * Validates the operation.
+     *
+     * @param kind          read or write
+     * @param bytes         bytes moved, {@code >= 0}
+     * @param threadId      id of the thread that did it, in the profiler's own numbering (OS thread id for
+     *                      tracers, Java thread id for JVM providers); informational
+     * @param target        what the descriptor referred to
+     * @param path          the path or descriptor description, or {@code null} when unknown
+     * @param offsetNanos   when it started, in nanoseconds after the start of the profiler's window, or
+     *                      {@code -1} when unknown
+     * @param durationNanos how long it took in nanoseconds, or {@code -1} when unknown
+     * @param failed        true if the call returned an error
+     * @param site          the Java call site that made it ({@code com.example.Store.flush:42}), or {@code null}
+     *                      when unknown or not asked for
+     */
     public Op {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(target, "target");

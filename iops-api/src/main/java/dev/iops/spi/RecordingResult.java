@@ -14,7 +14,12 @@ import java.util.Optional;
  * @param notes    caveats the report should carry (what the source cannot see, for example)
  */
 public record RecordingResult(Optional<IoCounters> counters, List<String> notes) {
-    /** Validates and copies the value. */
+    /**
+     * Validates and copies the value.
+     *
+     * @param counters counter deltas, present for counting profilers, empty for per-operation ones
+     * @param notes    caveats the report should carry (what the source cannot see, for example)
+     */
     public RecordingResult {
         Objects.requireNonNull(counters, "counters");
         notes = List.copyOf(notes);

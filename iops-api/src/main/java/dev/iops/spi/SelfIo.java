@@ -1,6 +1,7 @@
 package dev.iops.spi;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,10 +27,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SelfIo {
     private static final LongAdder[] PROCESS = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     private static final ThreadLocal<ThreadLedger> THREAD = ThreadLocal.withInitial(ThreadLedger::new);
-    private static final Set<String> PATHS = ConcurrentHashMap.newKeySet();
-    private static final Set<Long> PROCESSES = ConcurrentHashMap.newKeySet();
+    // Counted: the same path or pid may be registered by several holders. A registration closed while a session is
+    // open stays in force until no session is open, since that session's window is decoded after its block.
+    private static final java.util.Map<String, Integer> PATHS = new ConcurrentHashMap<>();
+    private static final java.util.Map<Long, Integer> PROCESSES = new ConcurrentHashMap<>();
+    private static final java.util.Queue<long[]> UNNAMED = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final java.util.Map<Object, String> TRACERS = new ConcurrentHashMap<>();
     private static volatile Meter.Factory meterFactory = Meter.Factory.NONE;
+    private static final Object SESSIONS_LOCK = new Object();
+    private static int openSessions; // guarded by SESSIONS_LOCK
+    private static int openProcessCounters; // same
+    private static final java.util.List<Runnable> WHEN_NO_SESSION = new java.util.ArrayList<>(); // same
+    private static final java.util.List<Runnable> WHEN_NO_PROCESS_COUNTER = new java.util.ArrayList<>(); // same
     private static volatile java.util.function.LongPredicate runtimeThreads = tid -> false;
 
     private SelfIo() {
@@ -149,8 +158,67 @@ public final class SelfIo {
      */
     public static Registration ownPath(Path path) {
         String key = path.toAbsolutePath().normalize().toString();
-        PATHS.add(key);
-        return once(() -> PATHS.remove(key));
+        PATHS.merge(key, 1, Integer::sum);
+        return once(() -> whenNoSession(() -> PATHS.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1)));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong FILE_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.Map<Path, Registration> OWN_FILES = new ConcurrentHashMap<>();
+
+    /**
+     * Creates an empty file that only this user can read and write, with a name unique in this JVM
+     * ({@code <prefix><pid>-<n><suffix>}), and registers it as the library's own. Unlike
+     * {@link java.nio.file.Files#createTempFile}, it draws no random name, so it never reads {@code /dev/urandom}
+     * inside another session's window. Delete it with {@link #deleteOwnFile}.
+     *
+     * @param dir    the directory
+     * @param prefix the start of the name
+     * @param suffix the end of the name
+     * @return the new file
+     * @throws java.io.IOException if it cannot be created
+     */
+    public static Path createOwnFile(Path dir, String prefix, String suffix) throws java.io.IOException {
+        long pid = ProcessHandle.current().pid();
+        while (true) {
+            Path file = dir.resolve(prefix + pid + "-" + FILE_SEQUENCE.incrementAndGet() + suffix);
+            Registration own = ownPath(file);
+            try {
+                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    java.nio.file.Files.createFile(file);
+                }
+                OWN_FILES.put(file, own);
+                return file;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                own.close(); // left by an earlier JVM with the same pid: try the next number
+            } catch (java.io.IOException | RuntimeException e) {
+                own.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Deletes a file made with {@link #createOwnFile} and ends its registration (once no session is open).
+     * Never throws.
+     *
+     * @param file the file
+     * @return true if it is gone
+     */
+    public static boolean deleteOwnFile(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        } finally {
+            Registration r = OWN_FILES.remove(file);
+            if (r != null) {
+                r.close();
+            }
+        }
     }
 
     /**
@@ -164,11 +232,11 @@ public final class SelfIo {
         if (path == null || path.isEmpty() || PATHS.isEmpty()) {
             return false;
         }
-        if (PATHS.contains(path)) {
+        if (PATHS.containsKey(path)) {
             return true;
         }
         for (int i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
-            if (PATHS.contains(path.substring(0, i))) {
+            if (PATHS.containsKey(path.substring(0, i))) {
                 return true;
             }
         }
@@ -182,8 +250,8 @@ public final class SelfIo {
      * @return the registration
      */
     public static Registration ownProcess(long pid) {
-        PROCESSES.add(pid);
-        return once(() -> PROCESSES.remove(pid));
+        PROCESSES.merge(pid, 1, Integer::sum);
+        return once(() -> whenNoSession(() -> PROCESSES.computeIfPresent(pid, (k, n) -> n == 1 ? null : n - 1)));
     }
 
     /**
@@ -191,7 +259,41 @@ public final class SelfIo {
      * @return true if the library started it
      */
     public static boolean isOwnProcess(long pid) {
-        return PROCESSES.contains(pid);
+        return PROCESSES.containsKey(pid);
+    }
+
+    /**
+     * Books one call the library made on the calling thread through a Java stream with no path (a pipe to a child
+     * process), besides {@link #count}: a JVM-level provider that sees it as a pathless event drops it with
+     * {@link #takeUnnamed}. Kept until no session is open.
+     *
+     * @param write true for a write, false for a read
+     * @param bytes the bytes it moved
+     */
+    public static void countUnnamed(boolean write, long bytes) {
+        long[] entry = {Thread.currentThread().getId(), write ? 1 : 0, bytes};
+        UNNAMED.add(entry);
+        whenNoSession(() -> UNNAMED.remove(entry));
+    }
+
+    /**
+     * Takes one pathless call booked with {@link #countUnnamed} that matches, if there is one.
+     *
+     * @param javaThreadId the Java thread id of the event
+     * @param write        true for a write
+     * @param bytes        the bytes the event moved
+     * @return true if it was the library's own (and it is taken, so it matches one event only)
+     */
+    public static boolean takeUnnamed(long javaThreadId, boolean write, long bytes) {
+        if (UNNAMED.isEmpty()) {
+            return false;
+        }
+        for (long[] e : UNNAMED) {
+            if (e[0] == javaThreadId && e[1] == (write ? 1 : 0) && e[2] == bytes && UNNAMED.remove(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -222,6 +324,93 @@ public final class SelfIo {
      */
     public static Meter meter() {
         return meterFactory.start();
+    }
+
+    /**
+     * Counts a measurement session as open; the session calls it before it selects a profiler.
+     */
+    public static void sessionOpened() {
+        synchronized (SESSIONS_LOCK) {
+            openSessions++;
+        }
+    }
+
+    /**
+     * Counts an open session as one whose window is a pair of process-wide counter readings (procfs, Windows
+     * counters in process scope): the kind a tracer's reaped child would disturb.
+     */
+    public static void processCounterOpened() {
+        synchronized (SESSIONS_LOCK) {
+            openProcessCounters++;
+        }
+    }
+
+    /**
+     * Counts a measurement session as closed, after its window closed and before its recording is released; the
+     * last one to close runs what {@link #whenNoSession} (and, for process counters, {@link #whenNoProcessCounter})
+     * deferred, on the calling thread.
+     *
+     * @param processCounter whether {@link #processCounterOpened} counted it
+     */
+    public static void sessionClosed(boolean processCounter) {
+        List<Runnable> run = new java.util.ArrayList<>();
+        synchronized (SESSIONS_LOCK) {
+            if (processCounter && --openProcessCounters == 0) {
+                run.addAll(WHEN_NO_PROCESS_COUNTER);
+                WHEN_NO_PROCESS_COUNTER.clear();
+            }
+            if (--openSessions == 0) {
+                run.addAll(WHEN_NO_SESSION);
+                WHEN_NO_SESSION.clear();
+            }
+        }
+        for (Runnable r : run) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // a deferred clean-up failed; the task itself reports what it must
+            }
+        }
+    }
+
+    /** @return how many measurement sessions are open in this JVM, of any provider */
+    public static int openSessions() {
+        synchronized (SESSIONS_LOCK) {
+            return openSessions;
+        }
+    }
+
+    /**
+     * Runs a task now if no measurement session is open, else when the last one closes: the end of a registration
+     * that a window still to be decoded may need.
+     *
+     * @param task what to run; must not throw
+     */
+    public static void whenNoSession(Runnable task) {
+        synchronized (SESSIONS_LOCK) {
+            if (openSessions > 0) {
+                WHEN_NO_SESSION.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
+    /**
+     * Runs a task now if no process-wide counting session is open, else when the last one closes. A tracer's child
+     * process is detached this way: the kernel adds a child's I/O to its parent's counters when it is reaped, so a
+     * tracer that ended inside such a window would put its own trace writes into it.
+     *
+     * @param task what to run; must not throw
+     */
+    public static void whenNoProcessCounter(Runnable task) {
+        synchronized (SESSIONS_LOCK) {
+            if (openProcessCounters > 0) {
+                WHEN_NO_PROCESS_COUNTER.add(task);
+                return;
+            }
+        }
+        task.run();
     }
 
     /**

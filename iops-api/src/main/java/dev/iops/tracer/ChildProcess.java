@@ -199,7 +199,9 @@ public final class ChildProcess implements AutoCloseable {
                             : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(stdout)
                     .redirectError(stderr);
-            try {
+            // Starting a process is I/O on the caller's thread (the JDK's spawn helper talks over pipes), inside
+            // whatever window another session has open: metered, so that window takes it out.
+            try (SelfIo.Meter meter = SelfIo.meter()) {
                 return new ChildProcess(what, pb.start(), grace, files, gated);
             } catch (IOException | RuntimeException e) {
                 files.forEach(ChildProcess::deleteQuietly);
@@ -224,6 +226,7 @@ public final class ChildProcess implements AutoCloseable {
         in.write(GO);
         in.flush();
         SelfIo.count(0, 0, 1, GO.length); // a write(2) on the caller's thread, inside whatever window is open
+        SelfIo.countUnnamed(true, GO.length); // and a pathless JVM-level write, for jfr
     }
 
     /**
@@ -309,7 +312,10 @@ public final class ChildProcess implements AutoCloseable {
             }
             closed = true;
         }
-        terminate(process, grace);
+        // The JDK reads /proc/<pid>/stat to check the pid before it signals: own I/O on the caller's thread.
+        try (SelfIo.Meter meter = SelfIo.meter()) {
+            terminate(process, grace);
+        }
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());
         closeQuietly(process.getErrorStream());
@@ -373,10 +379,8 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.debug("iops: could not delete {}: {}", path, e.getMessage());
+        if (!SelfIo.deleteOwnFile(path)) { // also ends its registration, if SelfIo made it
+            LOG.debug("iops: could not delete {}", path);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.iops.tracer;
 
+import dev.iops.spi.SelfIo;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,11 +249,25 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
             }
             Duration linger = policy.linger();
             boolean idleBig = g.tracer.traceBytes() > policy.idleRotateBytes();
-            if (g != current || !g.tracer.isAlive() || linger.isZero() || idleBig) {
+            if (g != current || !g.tracer.isAlive()) {
                 detach(g);
                 return;
             }
+            if (linger.isZero() || idleBig) {
+                // Not while another provider's window is open: the kernel adds a child's I/O to ours when it is
+                // reaped, so the tracer's own trace writes would land in that window.
+                SelfIo.whenNoProcessCounter(() -> detachIfIdle(g));
+                return;
+            }
             pendingDetach = timer().schedule(this::detachIdle, linger.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void detachIfIdle(Generation g) {
+        synchronized (lock) {
+            if (g.refs <= 0) {
+                detach(g);
+            }
         }
     }
 

@@ -91,7 +91,8 @@ public final class TraceFile implements AutoCloseable {
      * @return the text (UTF-8), or {@code null} if the file cannot be opened or read
      */
     public static String readHead(Path file, int maxBytes) {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+        try (SelfIo.Registration own = SelfIo.ownPath(file); // so that a JVM-level provider drops these reads too
+             RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             byte[] b = new byte[maxBytes];
             int n = 0;
             while (n < b.length) {

@@ -87,9 +87,15 @@ class IopsMagicKernelTest {
     }
 
     @Test
-    void leavesNoKernelOrClientProcessBehind() {
-        // run() has returned: python and the kernel JVM must be gone, also an orphaned kernel re-parented to init
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    void leavesNoKernelOrClientProcessBehind() throws InterruptedException {
+        // run() has returned: python and the kernel JVM must be gone, also an orphaned kernel re-parented to init.
+        // A child that was told to exit may still be on its way out (and be reaped): a bounded wait, not a sleep.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList()).isEmpty();
         assertThat(ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains(TestKernel.class.getName()))
                         .orElse(false))

@@ -120,8 +120,10 @@ final class StraceTracer implements SharedTracer.Attachment {
         // started before strace, so that neither it nor the taskset runs it makes are ever traced
         AffinityHelper helper = s.pinThread() && cpu >= 0 ? AffinityHelper.start(s.taskset()) : null;
         try {
-            tracePath = Files.createTempFile(PREFIX, ".trace");
-            err = Files.createTempFile(PREFIX, ".err");
+            // not createTempFile: its random names read /dev/urandom now and then, inside whatever window is open
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            tracePath = SelfIo.createOwnFile(tmp, PREFIX, ".trace");
+            err = SelfIo.createOwnFile(tmp, PREFIX, ".err");
             trace = TraceFile.open(tracePath);
             new TraceFileReader(trace, 0).readAvailable(new TraceWindow(null, null, false, Set.of(), op -> { }));
             List<String> cmd = new ArrayList<>();
@@ -423,10 +425,8 @@ final class StraceTracer implements SharedTracer.Attachment {
 
     private static void deleteQuietly(Path path) {
         if (path != null) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                LOG.debug("iops: could not delete {}: {}", path, e.getMessage());
+            if (!SelfIo.deleteOwnFile(path)) { // also ends its registration, if SelfIo made it
+                LOG.debug("iops: could not delete {}", path);
             }
         }
     }

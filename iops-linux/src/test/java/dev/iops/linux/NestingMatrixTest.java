@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * file: the inner report must show exactly its own, the outer exactly both, and neither any read.
  */
 class NestingMatrixTest {
-    private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, "jfr");
+    private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr");
 
     @TempDir
     Path dir;
@@ -64,18 +64,35 @@ class NestingMatrixTest {
         // Warm both paths (first recordings, class loading), nested the same way as measured.
         run(outer, inner, scope, a, b);
         run(outer, inner, scope, a, b);
+        java.util.Map<String, String> threadsBefore = threadIo();
         IopsReport[] reports = run(outer, inner, scope, a, b);
+        java.util.Map<String, String> threadsAfter = threadIo();
+        threadsAfter.entrySet().removeIf(e -> e.getValue().equals(threadsBefore.get(e.getKey())));
+        System.out.println("[nesting " + inner + " inside " + outer + ", " + scope + "] threads whose I/O changed: "
+                + threadsAfter);
         IopsReport o = reports[0];
         IopsReport i = reports[1];
-        // One line per report, so a failure shows every figure of both at once.
-        assertThat(figures("outer", o) + "; " + figures("inner", i)).isEqualTo(
-                "outer: 0 reads, 0 B read, 2000 writes, 8192000 B written; "
-                        + "inner: 0 reads, 0 B read, 1000 writes, 4096000 B written");
+        Workloads.assertExact(inner + " inside " + outer + ", " + scope + ": the inner report", i, 0, 0,
+                Workloads.BLOCKS, Workloads.TOTAL);
+        Workloads.assertExact(inner + " inside " + outer + ", " + scope + ": the outer report", o, 0, 0,
+                2L * Workloads.BLOCKS, 2 * Workloads.TOTAL);
     }
 
-    private static String figures(String which, IopsReport r) {
-        return which + ": " + r.readOps() + " reads, " + r.bytesRead() + " B read, " + r.writeOps() + " writes, "
-                + r.bytesWritten() + " B written";
+    /** Each thread's name and syscr/syscw, to name the thread behind a failure. */
+    private static java.util.Map<String, String> threadIo() throws IOException {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = java.nio.file.Files.readString(t.resolve("comm")).strip();
+                    String io = java.nio.file.Files.readString(t.resolve("io"));
+                    m.put(t.getFileName() + " " + comm, io.replaceAll("(?s).*syscr: (\\d+)\\nsyscw: (\\d+).*", "r=$1 w=$2"));
+                } catch (IOException gone) {
+                    // the thread ended
+                }
+            }
+        }
+        return m;
     }
 
     private static IopsReport[] run(String outer, String inner, Scope scope, Path a, Path b) throws IOException {

@@ -276,7 +276,7 @@ class PerfAcceptanceTest {
     void twoHundredSessionsLeaveNoPerfProcessFileDescriptorOrTracefsStateBehind() throws IOException {
         perf(Scope.THREAD).measure(() -> { });
         List<String> tracefsBefore = tracefsState();
-        long fdsBefore = StraceAcceptanceTest.openDescriptors();
+        var fdsBefore = StraceAcceptanceTest.openDescriptors();
         long t0 = System.nanoTime();
         for (int i = 0; i < 200; i++) {
             perf(i % 2 == 0 ? Scope.THREAD : Scope.PROCESS).measure(() -> { });

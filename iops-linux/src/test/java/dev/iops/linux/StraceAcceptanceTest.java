@@ -389,7 +389,7 @@ class StraceAcceptanceTest {
     void twoHundredStartStopCyclesLeaveNoProcessFileOrDescriptorBehind() throws IOException {
         strace(Scope.THREAD).measure(() -> { });
         assertThat(StraceTracer.detachIdle()).isTrue();
-        long fdsBefore = openDescriptors();
+        java.util.SortedSet<String> fdsBefore = openDescriptors();
         long attachesBefore = StraceTracer.attaches();
         long t0 = System.nanoTime();
         for (int i = 0; i < 200; i++) {
@@ -420,9 +420,18 @@ class StraceAcceptanceTest {
         }
     }
 
-    static long openDescriptors() throws IOException {
+    /** What each open descriptor refers to, so a leak names itself (shared with the perf tests). */
+    static java.util.SortedSet<String> openDescriptors() throws IOException {
+        java.util.SortedSet<String> targets = new java.util.TreeSet<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
+            for (Path fd : (Iterable<Path>) s::iterator) {
+                try {
+                    targets.add(fd.getFileName() + " -> " + Files.readSymbolicLink(fd));
+                } catch (IOException gone) {
+                    // the directory stream's own descriptor, closed by now
+                }
+            }
         }
+        return targets;
     }
 }

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS) // providers drive processes: never hang
 public abstract class ProfilerContract {
+    /** A fresh folder for each test's files, deleted after the test (JUnit's {@code @TempDir}). */
     @TempDir
     protected Path dir;
 
@@ -39,6 +40,10 @@ public abstract class ProfilerContract {
         return info().capabilities().contains(Capability.THREAD_SCOPE) ? Scope.THREAD : Scope.PROCESS;
     }
 
+    /**
+     * @return what iops lists for the profiler under test
+     * @throws AssertionError if no provider of that name is registered (a missing {@code META-INF/services} entry)
+     */
     protected ProfilerInfo info() {
         return Iops.profilers().stream().filter(p -> p.name().equals(profilerName())).findFirst()
                 .orElseThrow(() -> new AssertionError("profiler '" + profilerName() + "' is not registered: "
@@ -51,7 +56,15 @@ public abstract class ProfilerContract {
         assumeTrue(info.usable(), () -> profilerName() + " is not usable here: " + info.reason());
     }
 
-    /** Runs {@code work} once unmeasured, then measured in {@code scope}. */
+    /**
+     * Runs {@code work} once unmeasured, then measured in {@code scope}.
+     *
+     * @param scope the threads to count
+     * @param work  the workload
+     * @param file  the file it works on
+     * @return the report of the measured run
+     * @throws IOException if the workload fails
+     */
     protected IopsReport measure(Scope scope, Workloads.IoWork work, Path file) throws IOException {
         work.run(file);
         return Iops.with().profiler(profilerName()).scope(scope).measure(() -> work.run(file));
@@ -67,9 +80,7 @@ public abstract class ProfilerContract {
     @Test
     void countsFileOutputStreamWritesExactly() throws IOException {
         IopsReport r = measure(exactScope(), Workloads::writeStream, dir.resolve("a.bin"));
-        assertThat(r.writeOps()).isEqualTo(Workloads.BLOCKS);
-        assertThat(r.bytesWritten()).isEqualTo(Workloads.TOTAL);
-        assertThat(r.readOps()).isZero();
+        Workloads.assertExact("FileOutputStream writes", r, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
     }
 
     @Test
@@ -77,41 +88,32 @@ public abstract class ProfilerContract {
         Path file = dir.resolve("a.bin");
         Workloads.writeStream(file);
         IopsReport r = measure(exactScope(), Workloads::readStream, file);
-        assertThat(r.readOps()).isEqualTo(Workloads.BLOCKS + 1);
-        assertThat(r.bytesRead()).isEqualTo(Workloads.TOTAL);
-        assertThat(r.writeOps()).isZero();
+        Workloads.assertExact("FileInputStream reads", r, Workloads.BLOCKS + 1, Workloads.TOTAL, 0, 0);
     }
 
     @Test
     void countsFileChannelWritesAndReadsExactly() throws IOException {
         Path file = dir.resolve("c.bin");
         IopsReport w = measure(exactScope(), Workloads::writeChannel, file);
-        assertThat(w.writeOps()).isEqualTo(Workloads.BLOCKS);
-        assertThat(w.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        Workloads.assertExact("FileChannel writes", w, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
         IopsReport r = measure(exactScope(), Workloads::readChannel, file);
-        assertThat(r.readOps()).isEqualTo(Workloads.BLOCKS + 1);
-        assertThat(r.bytesRead()).isEqualTo(Workloads.TOTAL);
+        Workloads.assertExact("FileChannel reads", r, Workloads.BLOCKS + 1, Workloads.TOTAL, 0, 0);
     }
 
     @Test
     void countsRandomAccessFileWritesAndReadsExactly() throws IOException {
         Path file = dir.resolve("r.bin");
         IopsReport w = measure(exactScope(), Workloads::writeRandomAccess, file);
-        assertThat(w.writeOps()).isEqualTo(Workloads.BLOCKS);
-        assertThat(w.bytesWritten()).isEqualTo(Workloads.TOTAL);
+        Workloads.assertExact("RandomAccessFile writes", w, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
         IopsReport r = measure(exactScope(), Workloads::readRandomAccess, file);
-        assertThat(r.readOps()).isEqualTo(Workloads.BLOCKS + 1);
-        assertThat(r.bytesRead()).isEqualTo(Workloads.TOTAL);
+        Workloads.assertExact("RandomAccessFile reads", r, Workloads.BLOCKS + 1, Workloads.TOTAL, 0, 0);
     }
 
     @Test
     void doesNotCountItselfInAnEmptyBlock() throws IOException {
         measure(exactScope(), f -> { }, dir.resolve("none")); // the first session of a JVM loads classes
         IopsReport r = measure(exactScope(), f -> { }, dir.resolve("none"));
-        assertThat(r.readOps()).as("reads in an empty block:%n%s", r.toText()).isZero();
-        assertThat(r.writeOps()).as("writes in an empty block:%n%s", r.toText()).isZero();
-        assertThat(r.bytesRead()).isZero();
-        assertThat(r.bytesWritten()).isZero();
+        Workloads.assertExact("an empty block", r, 0, 0, 0, 0);
     }
 
     @Test
@@ -120,9 +122,7 @@ public abstract class ProfilerContract {
         Workloads.writeStream(file);
         runOnOtherThread(file); // warm up thread start
         IopsReport r = Iops.with().profiler(profilerName()).scope(Scope.PROCESS).measure(() -> runOnOtherThread(file));
-        assertThat(r.writeOps()).as("writes:%n%s", r.toText()).isEqualTo(Workloads.BLOCKS);
-        assertThat(r.bytesWritten()).isEqualTo(Workloads.TOTAL);
-        assertThat(r.readOps()).as("reads:%n%s", r.toText()).isZero();
+        Workloads.assertExact("another thread's writes", r, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
     }
 
     @Test
@@ -136,7 +136,12 @@ public abstract class ProfilerContract {
         assertThat(r.bytesWritten()).isZero();
     }
 
-    /** Whether a path looks like one of iops' own: procfs counters or its temp files ({@code iops-*}). */
+    /**
+     * Whether a path looks like one of iops' own: procfs counters or its temp files ({@code iops-*}).
+     *
+     * @param path a path as a report lists it
+     * @return true for a path the library itself would read or write
+     */
     protected static boolean isLibraryPath(String path) {
         if (path.startsWith("/proc/")) {
             return true;
@@ -164,18 +169,13 @@ public abstract class ProfilerContract {
         IopsReport[] reports = nested(a, b);
         IopsReport outer = reports[0];
         IopsReport inner = reports[1];
-        assertThat(inner.writeOps()).isEqualTo(Workloads.BLOCKS);
-        assertThat(inner.bytesWritten()).isEqualTo(Workloads.TOTAL);
-        assertThat(inner.readOps()).as("reads the inner window saw:%n%s", inner.toText()).isZero();
+        Workloads.assertExact("the inner report", inner, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
         // In either scope: the outer window holds both workloads and nothing of the inner profiler's own work.
-        assertThat(outer.writeOps()).as("writes the outer window saw:%n%s", outer.toText()).isEqualTo(2L * Workloads.BLOCKS);
-        assertThat(outer.bytesWritten()).isEqualTo(2 * Workloads.TOTAL);
         if (outer.detail().isPresent() && info().capabilities().contains(Capability.PATHS)) {
             assertThat(outer.detail().get().topPaths()).as("paths the outer window saw:%n%s", outer.toText())
                     .noneMatch(p -> p.totals().readOps() > 0 && isLibraryPath(p.path()));
         }
-        assertThat(outer.readOps()).as("reads the outer window saw:%n%s", outer.toText()).isZero();
-        assertThat(outer.bytesRead()).isZero();
+        Workloads.assertExact("the outer report", outer, 0, 0, 2L * Workloads.BLOCKS, 2 * Workloads.TOTAL);
     }
 
     @Test

@@ -1,0 +1,222 @@
+package dev.iops.testkit;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Real I/O with known truths: each method does exactly the system calls its comment says, so a profiler's
+ * report can be compared with them. Sizes are {@value #BLOCK} bytes, counts {@value #BLOCKS}.
+ */
+public final class Workloads {
+    /** Bytes per operation. */
+    public static final int BLOCK = 4096;
+    /** Operations per workload. */
+    public static final int BLOCKS = 1000;
+    /** Bytes per workload: 4,096,000. */
+    public static final long TOTAL = (long) BLOCK * BLOCKS;
+
+    private Workloads() {
+    }
+
+    /**
+     * {@value #BLOCKS} {@code write(2)} calls of {@value #BLOCK} bytes through FileOutputStream.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
+    public static void writeStream(Path file) throws IOException {
+        byte[] block = new byte[BLOCK];
+        try (OutputStream out = new FileOutputStream(file.toFile())) {
+            for (int i = 0; i < BLOCKS; i++) {
+                out.write(block);
+            }
+        }
+    }
+
+    /**
+     * {@value #BLOCKS} reads of {@value #BLOCK} bytes plus one end-of-file read through FileInputStream.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
+    public static void readStream(Path file) throws IOException {
+        byte[] block = new byte[BLOCK];
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            while (in.read(block) > 0) {
+                // drain to end of file
+            }
+        }
+    }
+
+    /**
+     * {@value #BLOCKS} {@code write(2)} calls through a FileChannel with a heap buffer.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
+    public static void writeChannel(Path file) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < BLOCKS; i++) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@value #BLOCKS} reads plus one end-of-file read through a FileChannel.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
+    public static void readChannel(Path file) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (true) {
+                buf.clear();
+                if (ch.read(buf) < 0) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@value #BLOCKS} writes through RandomAccessFile.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
+    public static void writeRandomAccess(Path file) throws IOException {
+        byte[] block = new byte[BLOCK];
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(0);
+            for (int i = 0; i < BLOCKS; i++) {
+                raf.write(block);
+            }
+        }
+    }
+
+    /**
+     * {@value #BLOCKS} reads plus one end-of-file read through RandomAccessFile.
+     *
+     * @param file the file to work on
+     * @throws IOException if the file cannot be opened, written or read
+     */
+    public static void readRandomAccess(Path file) throws IOException {
+        byte[] block = new byte[BLOCK];
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            while (raf.read(block) > 0) {
+                // drain to end of file
+            }
+        }
+    }
+
+    /** A block of I/O that a test can run, for method references. */
+    @FunctionalInterface
+    public interface IoWork {
+        /**
+         * Does the block's I/O.
+         *
+         * @param file where to do the I/O
+         * @throws IOException if the I/O fails
+         */
+        void run(Path file) throws IOException;
+    }
+
+    private static final java.util.regex.Pattern EDGE = java.util.regex.Pattern.compile("^the JVM's own service "
+            + "threads .* made (\\d+) read and (\\d+) write calls right at an end of the block");
+
+    /**
+     * Asserts a report's figures against the truth. Exact, with one allowance the report itself states: where
+     * procfs noted that the JVM's own service threads (JIT compilers) made calls right at an end of the window,
+     * which no snapshot can place, the operation counts may exceed the truth by at most what the note says (their
+     * bytes are then unknown, so only the counts are compared); and where a process-scope report noted a ptrace
+     * attach during it, up to four 0-byte reads may be restarted reads of threads blocked in read.
+     *
+     * @param what         what the report is, for the message
+     * @param r            the report
+     * @param reads        true read operations
+     * @param bytesRead    true bytes read
+     * @param writes       true write operations
+     * @param bytesWritten true bytes written
+     */
+    public static void assertExact(String what, dev.iops.IopsReport r, long reads, long bytesRead, long writes,
+                                   long bytesWritten) {
+        String truth = figures(reads, bytesRead, writes, bytesWritten);
+        String actual = figures(r.readOps(), r.bytesRead(), r.writeOps(), r.bytesWritten());
+        if (truth.equals(actual)) {
+            return;
+        }
+        long extraReads = 0;
+        long extraWrites = 0;
+        boolean bytesUnknown = false;
+        for (String note : r.notes()) {
+            if (note.contains("a ptrace attach restarts the reads other threads are blocked in")
+                    && r.scope() == dev.iops.Scope.PROCESS) {
+                extraReads += 4; // a blocked reader of the test JVM (surefire's command reader), restarted
+            }
+            java.util.regex.Matcher m = EDGE.matcher(note);
+            if (m.find()) {
+                extraReads += Long.parseLong(m.group(1));
+                extraWrites += Long.parseLong(m.group(2));
+                bytesUnknown = true;
+            }
+        }
+        boolean within = r.readOps() >= reads && r.readOps() - reads <= extraReads
+                && r.writeOps() >= writes && r.writeOps() - writes <= extraWrites
+                && (bytesUnknown || (r.bytesRead() == bytesRead && r.bytesWritten() == bytesWritten));
+        if (within) {
+            return;
+        }
+        throw new AssertionError(what + ": expected " + truth + " but was " + actual + "\n" + r.toText());
+    }
+
+    /**
+     * One line of figures, as {@link #assertExact} prints them.
+     *
+     * @param reads        read operations
+     * @param bytesRead    bytes read
+     * @param writes       write operations
+     * @param bytesWritten bytes written
+     * @return {@code "<r> reads, <rb> B read, <w> writes, <wb> B written"}
+     */
+    public static String figures(long reads, long bytesRead, long writes, long bytesWritten) {
+        return reads + " reads, " + bytesRead + " B read, " + writes + " writes, " + bytesWritten + " B written";
+    }
+
+    /**
+     * {@code blocks} {@code write(2)} calls of {@code blockSize} bytes through a FileChannel, then one {@code fsync}:
+     * every byte reaches the device inside the call (for storage-level and device-level figures).
+     *
+     * @param file      the file, created or truncated
+     * @param blocks    how many writes
+     * @param blockSize bytes per write
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeAndSync(Path file, int blocks, int blockSize) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(blockSize);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < blocks; i++) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            ch.force(true);
+        }
+    }
+}
