@@ -15,6 +15,7 @@ module dev.iops.api {
     exports dev.iops.jvm;
 
     uses dev.iops.spi.Profiler;
+    uses dev.iops.spi.TraceFormat;
     uses dev.iops.spi.DeviceSource;
 
     provides dev.iops.spi.Profiler with dev.iops.jvm.JfrProfiler;

@@ -6,9 +6,12 @@ module dev.iops.linux {
     requires org.slf4j;
     requires com.sun.jna;
 
-    // the profilers' NAME constants, property names and (strace) parseTrace are public API
+    // the profilers' NAME constants, property names, (strace) parseTrace and the trace formats are public API
     exports dev.iops.linux;
 
-    provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler;
+    provides dev.iops.spi.TraceFormat with dev.iops.linux.PerfDataTraceFormat, dev.iops.linux.PerfScriptTraceFormat,
+            dev.iops.linux.StraceTraceFormat;
+    provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler,
+            dev.iops.linux.PerfProfiler;
     provides dev.iops.spi.DeviceSource with dev.iops.linux.DiskStatsSource;
 }

@@ -2,6 +2,7 @@ package dev.iops.internal;
 
 import dev.iops.spi.DeviceSource;
 import dev.iops.spi.Profiler;
+import dev.iops.spi.TraceFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * The profilers found with {@link ServiceLoader}, loaded once per JVM: loading reads jar files, and that I/O
+ * The profilers (and trace formats) found with {@link ServiceLoader}, loaded once per JVM: loading reads jar files, and that I/O
  * must happen before any measured block, not inside one.
  */
 public final class Registry {
@@ -31,6 +32,10 @@ public final class Registry {
         }
     }
 
+    private static final class Formats {
+        static final List<TraceFormat> ALL = load(TraceFormat.class);
+    }
+
     private static final class DeviceHolder {
         static final List<DeviceSource> ALL = load(DeviceSource.class);
     }
@@ -38,6 +43,11 @@ public final class Registry {
     /** @return every profiler found, in no particular order */
     public static List<Profiler> profilers() {
         return Holder.ALL;
+    }
+
+    /** @return every trace format found, in the order found (loaded on first use: {@code Iops.analyze} only) */
+    public static List<TraceFormat> traceFormats() {
+        return Formats.ALL;
     }
 
     /** @return every device source found (for {@code devices()}), in no particular order */

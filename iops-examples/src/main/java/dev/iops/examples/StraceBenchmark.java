@@ -3,6 +3,7 @@ package dev.iops.examples;
 import dev.iops.Iops;
 import dev.iops.IopsReport;
 import dev.iops.Scope;
+import dev.iops.linux.PerfProfiler;
 import dev.iops.linux.StraceProfiler;
 
 import java.io.BufferedWriter;
@@ -34,7 +35,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>cost per traced system call on 10,000 writes of 64 bytes: untraced, and traced with each
  *       {@code iops.strace.pin} mode ({@code false}, {@code true}, {@code thread});</li>
  *   <li>parser throughput on a generated 1,000,000-line trace, and the heap it needs;</li>
- *   <li>attach time against the number of threads in the JVM.</li>
+ *   <li>attach time against the number of threads in the JVM;</li>
+ *   <li>the {@code perf} provider beside strace in the same run ({@link PerfRows}).</li>
  * </ol>
  * The whole run takes about a minute. Temporary files are deleted on every path.
  */
@@ -55,6 +57,12 @@ public final class StraceBenchmark {
      * @throws Exception if a benchmark cannot run
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("first-perf")) {
+            long t0 = System.nanoTime();
+            Iops.with().profiler(PerfProfiler.NAME).scope(Scope.THREAD).measure(() -> { });
+            System.out.println(System.nanoTime() - t0);
+            return;
+        }
         if (args.length >= 1 && args[0].equals("first")) {
             if (args.length == 2) {
                 Iops.with().profiler(args[1]).scope(Scope.THREAD).measure(() -> { }); // library loaded and warm
@@ -87,6 +95,9 @@ public final class StraceBenchmark {
             if (all || Arrays.asList(args).contains("attach")) {
                 attach(rows);
             }
+            if (all || Arrays.asList(args).contains("perf")) {
+                PerfRows.run(rows, dir);
+            }
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
@@ -99,8 +110,8 @@ public final class StraceBenchmark {
     }
 
     private static void emptyBlocks(List<String[]> rows) throws Exception {
-        rows.add(row("empty block, first in a fresh JVM (library cold)", firstBlock(), "ms", "attach included"));
-        rows.add(row("empty block, first strace one, after a procfs block", firstBlock("procfs"), "ms",
+        rows.add(row("empty block, first in a fresh JVM (library cold)", firstBlock("first"), "ms", "attach included"));
+        rows.add(row("empty block, first strace one, after a procfs block", firstBlock("first", "procfs"), "ms",
                 "attach included; target <= 20 ms"));
 
         double[] reattach = new double[RUNS * 4];
@@ -138,14 +149,17 @@ public final class StraceBenchmark {
         rows.add(row("empty block, warm, procfs (for comparison)", Stats.median(procfs), "ms", ""));
     }
 
-    /** Median time of the first strace block of a fresh JVM, optionally after one block of another profiler. */
-    private static double firstBlock(String... before) throws IOException, InterruptedException {
+    /**
+     * Median time of the first block of a fresh JVM: {@code first [profiler]} times a strace block (after one block
+     * of that profiler), {@code first-perf} a perf block.
+     */
+    static double firstBlock(String... childArgs) throws IOException, InterruptedException {
         double[] first = new double[RUNS];
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 0; i < RUNS; i++) {
             List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    StraceBenchmark.class.getName(), "first"));
-            cmd.addAll(List.of(before));
+                    StraceBenchmark.class.getName()));
+            cmd.addAll(List.of(childArgs));
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
             p.waitFor();
@@ -352,7 +366,7 @@ public final class StraceBenchmark {
     }
 
 
-    private static String[] row(String what, double value, String unit, String note) {
+    static String[] row(String what, double value, String unit, String note) {
         return new String[]{what, String.format(Locale.ROOT, "%.2f", value), unit, note};
     }
 

@@ -233,6 +233,19 @@ public final class StraceProfiler implements Profiler {
     }
 
     private static long longProperty(String name, long defaultValue) {
+        return longProperty(name, defaultValue, name.equals(MAX_TRACE_PROPERTY) ? "MiB" : "milliseconds");
+    }
+
+    /**
+     * A whole-number option of a Linux provider.
+     *
+     * @param name         the system property
+     * @param defaultValue its value when unset or blank
+     * @param unit         its unit, for the message when it is not a number
+     * @return the value
+     * @throws ProfilerStartException if it is not a whole number
+     */
+    static long longProperty(String name, long defaultValue, String unit) {
         String v = System.getProperty(name);
         if (v == null || v.isBlank()) {
             return defaultValue;
@@ -240,19 +253,27 @@ public final class StraceProfiler implements Profiler {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            String unit = name.equals(MAX_TRACE_PROPERTY) ? "MiB" : "milliseconds";
             throw new ProfilerStartException("-D" + name + "=" + v + " is not a whole number of " + unit);
         }
     }
 
     /** @return the strace executable to run, or {@code null} if there is none */
     static Path executable() {
-        String configured = System.getProperty(PATH_PROPERTY);
+        return executable(PATH_PROPERTY, "strace");
+    }
+
+    /**
+     * @param property the system property that may name the executable
+     * @param name     the executable to look up on {@code PATH} otherwise
+     * @return the executable, or {@code null} if the property names no executable file or none is on the path
+     */
+    static Path executable(String property, String name) {
+        String configured = System.getProperty(property);
         if (configured != null && !configured.isBlank()) {
             Path p = Path.of(configured.trim());
             return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
         }
-        return findOnPath("strace");
+        return findOnPath(name);
     }
 
     /** Looks an executable up on {@code PATH} (access(2) calls only: no I/O that a window could count). */

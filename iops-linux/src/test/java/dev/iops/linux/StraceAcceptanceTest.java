@@ -199,7 +199,8 @@ class StraceAcceptanceTest {
         assertThat(r.notes()).isEmpty();
     }
 
-    private static Thread writer(Path file, int count) {
+    /** A thread that writes {@code count} 4 KiB blocks to {@code file} (shared with the perf tests). */
+    static Thread writer(Path file, int count) {
         return new Thread(() -> {
             try (OutputStream out = new FileOutputStream(file.toFile())) {
                 byte[] block = new byte[4096];
@@ -366,6 +367,8 @@ class StraceAcceptanceTest {
         assertThat(fake.toFile().setExecutable(true)).isTrue();
         assertThat(StraceTracer.detachIdle()).isTrue();
         System.setProperty(StraceProfiler.PATH_PROPERTY, fake.toString());
+        // perf ranks above strace: make it unusable, so that automatic selection tries strace first here
+        System.setProperty(PerfProfiler.PATH_PROPERTY, dir.resolve("no-perf").toString());
         try {
             assertThatThrownBy(() -> strace(Scope.THREAD).measure(() -> { }))
                     .isInstanceOf(ProfilerStartException.class)
@@ -377,6 +380,7 @@ class StraceAcceptanceTest {
                     + "to start: strace could not attach to pid " + ProcessHandle.current().pid()));
         } finally {
             System.clearProperty(StraceProfiler.PATH_PROPERTY);
+            System.clearProperty(PerfProfiler.PATH_PROPERTY);
         }
         assertThat(tempFiles()).isEmpty();
     }
@@ -416,8 +420,8 @@ class StraceAcceptanceTest {
         }
     }
 
-    /** What each open descriptor refers to, so a leak names itself. */
-    private static java.util.SortedSet<String> openDescriptors() throws IOException {
+    /** What each open descriptor refers to, so a leak names itself (shared with the perf tests). */
+    static java.util.SortedSet<String> openDescriptors() throws IOException {
         java.util.SortedSet<String> targets = new java.util.TreeSet<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) s::iterator) {

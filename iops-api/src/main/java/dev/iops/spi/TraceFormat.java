@@ -1,0 +1,54 @@
+package dev.iops.spi;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A format of trace files recorded outside iops (for example by {@code strace -f -o FILE}) that
+ * {@link dev.iops.Iops#analyze(Path)} can turn into a report. Implementations are found with
+ * {@link java.util.ServiceLoader}: declare them with {@code provides dev.iops.spi.TraceFormat with ...} and in
+ * {@code META-INF/services/dev.iops.spi.TraceFormat}, with a public no-argument constructor. A format reuses its
+ * live provider's parser, so a trace file and a live session of the same tool give the same operations.
+ *
+ * <p>Thread-safety: instances are shared by every caller, so both methods must be thread-safe.
+ */
+public interface TraceFormat {
+    /** How many leading bytes {@link #detects} is given, at most. */
+    int HEAD_BYTES = 4096;
+
+    /**
+     * Short, stable name, shown in reports ({@link dev.iops.IopsReport#profiler()}) and in the message that lists
+     * the formats known, such as {@code "strace"}.
+     *
+     * @return the name, never {@code null}
+     */
+    String name();
+
+    /**
+     * One line saying which commands write this format, for the message when no format matches a file, such as
+     * {@code "strace -f [-y] [-T] [-tt|-ttt] -o FILE"}.
+     *
+     * @return the description, never {@code null}
+     */
+    String recordedBy();
+
+    /**
+     * Whether a file is in this format, from its first bytes alone. Pure: no I/O; must not throw.
+     *
+     * @param head   the file's first bytes
+     * @param length how many of them are valid ({@code <= HEAD_BYTES}; fewer for a short file)
+     * @return true if the file is in this format
+     */
+    boolean detects(byte[] head, int length);
+
+    /**
+     * Reads the whole file and gives every I/O operation in it to {@code sink}, on the calling thread, in
+     * constant memory whatever the file's size.
+     *
+     * @param trace the file
+     * @param sink  receives the operations
+     * @return notes for the report (what the format cannot say, lines that were skipped)
+     * @throws IOException if the file cannot be read
+     */
+    RecordingResult parse(Path trace, OpSink sink) throws IOException;
+}

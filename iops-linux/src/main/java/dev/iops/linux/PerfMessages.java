@@ -1,0 +1,76 @@
+package dev.iops.linux;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What perf's own messages mean, as pure functions over its stderr text: lost events (the report is then
+ * incomplete) and refused permissions (the provider then says what to change).
+ */
+final class PerfMessages {
+    private static final String[] PERMISSION = {
+        "can't access trace events",
+        "No permissions to read",
+        "Access to performance monitoring and observability operations is limited",
+        "perf_event_paranoid",
+        "Permission denied",
+        "Operation not permitted",
+    };
+
+    private PerfMessages() {
+    }
+
+    /**
+     * @param lost    events the kernel dropped (perf's {@code LOST} and {@code LOST_SAMPLES} records)
+     * @param samples events that were saved
+     * @return one sentence saying what was lost and what to do
+     */
+    static String lost(long lost, long samples) {
+        return "perf lost " + lost + " of " + (lost + samples) + " system call events (its ring buffer overflowed: "
+                + "the block made system calls faster than perf could save them), so the counts undercount the block. "
+                + "Raise -D" + PerfProfiler.BUFFER_PROPERTY + " (pages per CPU, a power of 2)";
+    }
+
+    /**
+     * @param perfRecordStderr what {@code perf record} printed before it failed
+     * @return the first line that says the kernel refused access, or empty when none does
+     */
+    static Optional<String> permissionProblem(String perfRecordStderr) {
+        for (String line : perfRecordStderr.split("\n")) {
+            for (String p : PERMISSION) {
+                if (line.contains(p)) {
+                    return Optional.of(line.trim());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param perfRecordStderr what {@code perf record} printed before it failed
+     * @return the message of the start failure: what perf said and what to do
+     */
+    static String startFailure(String perfRecordStderr, String what) {
+        Optional<String> denied = permissionProblem(perfRecordStderr);
+        if (denied.isPresent()) {
+            return "perf may not trace this JVM's system calls: \"" + denied.get() + "\". Run as root, or give perf "
+                    + "CAP_PERFMON and read access to /sys/kernel/tracing (or set kernel.perf_event_paranoid=-1), "
+                    + "or use -Diops.profiler=strace.";
+        }
+        String said = lastLines(perfRecordStderr, 3);
+        return "perf record " + what + (said.isEmpty() ? "" : "; it said: " + said)
+                + ". Check -D" + PerfProfiler.PATH_PROPERTY + ", or use -Diops.profiler=strace.";
+    }
+
+    /** @return the last {@code n} non-blank lines, joined with " / " */
+    static String lastLines(String text, int n) {
+        List<String> lines = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(l.trim());
+            }
+        }
+        return String.join(" / ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+}

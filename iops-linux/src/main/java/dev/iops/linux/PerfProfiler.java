@@ -1,0 +1,265 @@
+package dev.iops.linux;
+
+import dev.iops.Scope;
+import dev.iops.spi.Availability;
+import dev.iops.spi.Capability;
+import dev.iops.spi.Profiler;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.Recording;
+import dev.iops.spi.RecordingRequest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Exact per-operation I/O tracing with Linux {@code perf record} on the kernel's {@code raw_syscalls}
+ * tracepoints: the same calls, sizes, threads, latencies and times as {@code strace}, at a small fraction of its
+ * cost per call, because the kernel writes each call into a ring buffer instead of stopping the thread twice.
+ *
+ * <h2>How</h2>
+ * Each session starts its own {@code perf record -D -1 --control fd:0,1 -k CLOCK_MONOTONIC -e
+ * raw_syscalls:sys_enter --filter 'id == ...' -e raw_syscalls:sys_exit --filter ... -p PID} with recording
+ * disabled, writes {@code enable} to perf's control pipe and opens the window when perf acknowledges (no fixed
+ * sleeps). At the end of the block it writes {@code disable} and {@code stop}, waits for perf to write its file
+ * and exit, and reads the file itself (a Java reader of {@code perf.data}: no {@code perf script} process). Events carry {@code CLOCK_MONOTONIC} times, so the
+ * window is exactly the block's {@link System#nanoTime()} interval; nested and concurrent sessions each have
+ * their own perf and drop the calls another session made to start or stop its own.
+ *
+ * <p>Why a recorder per session and not one long-lived disabled recorder: a disabled recorder still makes every
+ * system call of the JVM pay for the tracepoint hook outside any block (small, but measured and not zero), and
+ * the rule is that nothing outside a block is slowed unless asked. The price is a start per session (spawning
+ * perf and attaching it, then stopping it: about 200 ms on this project's loaded 2-CPU VM); {@code iops.perf.linger}
+ * trades it for a disabled perf kept between sessions.
+ *
+ * <h2>Paths</h2>
+ * Tracepoints carry descriptor numbers, not names: descriptors are resolved through {@code /proc/self/fd} at
+ * the start and the end of the block. A descriptor opened and closed inside the block has no path (the report
+ * says how many operations that left without one).
+ *
+ * <h2>Options (system properties, read when a session starts)</h2>
+ * <ul>
+ *   <li>{@code iops.perf.path}: the perf executable; default: the first {@code perf} on {@code PATH}.</li>
+ *   <li>{@code iops.perf.buffer}: perf's ring buffer in pages per CPU (a power of two; perf's default when
+ *       unset). If the block makes calls faster than perf saves them, events are lost and the session fails with
+ *       an {@link dev.iops.IncompleteReportException} carrying what was seen: never a silent undercount.</li>
+ *   <li>{@code iops.perf.linger} (milliseconds, default {@code 0}): keep one disabled perf attached for this
+ *       long after a session, so that the next session enables it (an acknowledgement, well under a millisecond)
+ *       and rotates its file at the end (SIGUSR2) instead of spawning and stopping perf. While it idles, every
+ *       system call of the JVM passes perf's disabled tracepoint hooks: a small cost outside any block, which is
+ *       why it is off unless asked (both measured in {@code StraceBenchmark}).</li>
+ *   <li>{@code iops.perf.timeout} (milliseconds, default {@code 10000}): how long to wait for each of perf's
+ *       answers (start, acknowledgement, exit, decoding progress) before failing with a clear error.</li>
+ * </ul>
+ *
+ * <h2>Permissions</h2>
+ * Root, or {@code CAP_PERFMON} with read access to {@code /sys/kernel/tracing}. Without them the provider is
+ * unusable with a reason, and automatic selection uses {@code strace}.
+ *
+ * <p>Name {@code perf}, priority 350: an exact OS-level tracer preferred over {@code strace} (300). What it
+ * cannot see: I/O through memory-mapped files, {@code io_uring}, and calls that began before or ended after the
+ * window.
+ *
+ * <p>Thread-safe.
+ */
+public final class PerfProfiler implements Profiler {
+    /** This profiler's name. */
+    public static final String NAME = "perf";
+    /** System property naming the perf executable. */
+    public static final String PATH_PROPERTY = "iops.perf.path";
+    /** System property: perf's ring buffer, pages per CPU (a power of two). */
+    public static final String BUFFER_PROPERTY = "iops.perf.buffer";
+    /** System property: milliseconds an idle, disabled perf is kept for the next session (default 0: none). */
+    public static final String LINGER_PROPERTY = "iops.perf.linger";
+    /** System property: milliseconds to wait for each answer of perf (default 10000). */
+    public static final String TIMEOUT_PROPERTY = "iops.perf.timeout";
+
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.OPERATION_SIZES, Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY,
+            Capability.TIMELINE));
+    /**
+     * 4 MiB per CPU (perf's own default is 512 KiB): each call costs about 200 bytes of samples (its entry and
+     * exit), so a burst of 10,000 calls fills 2 MiB before perf, on a loaded machine, gets to drain it; a nested
+     * session's perf start-up is recorded by the outer session too (perf follows the JVM's children; those events
+     * are dropped). Measured: 1 MiB lost events on this project's loaded 2-CPU VM, 4 MiB did not.
+     */
+    static final int DEFAULT_BUFFER_PAGES = 1024;
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_PERFMON = 38;
+    private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"),
+            Path.of("/sys/kernel/debug/tracing"));
+
+    private final PerfOwnTime ownTime = new PerfOwnTime();
+    private final PerfPool pool = new PerfPool();
+    /** Read once, here, so that availability() reads no file (it may run inside another session's window). */
+    private final String permissionProblem;
+
+    /** Creates the profiler; it starts nothing until a session starts. */
+    public PerfProfiler() {
+        this.permissionProblem = permissionProblem(readStatus());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** @return 350: an exact OS-level per-operation tracer, cheaper per call than strace (300) */
+    @Override
+    public int priority() {
+        return 350;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Availability availability() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return Availability.unusable("perf needs Linux; this is " + os);
+        }
+        String arch = System.getProperty("os.arch", "");
+        if (PerfSyscalls.forArch(arch) == null) {
+            return Availability.unusable("perf: no system call table for " + arch + " here (x86-64, arm64, riscv64 "
+                    + "are known); use -Diops.profiler=strace");
+        }
+        if (executable() == null) {
+            String configured = System.getProperty(PATH_PROPERTY);
+            return Availability.unusable(configured != null
+                    ? "-D" + PATH_PROPERTY + "=" + configured + " is not an executable file; point it at perf"
+                    : "no perf executable on PATH; install it (apt-get install linux-perf, dnf install perf) "
+                    + "or set -D" + PATH_PROPERTY + "=/path/to/perf");
+        }
+        if (permissionProblem != null) {
+            return Availability.unusable(permissionProblem);
+        }
+        if (tracefs() == null) {
+            return Availability.unusable("perf needs the raw_syscalls tracepoints, but neither "
+                    + "/sys/kernel/tracing/events/raw_syscalls nor /sys/kernel/debug/tracing/events/raw_syscalls is "
+                    + "readable; mount tracefs (mount -t tracefs nodev /sys/kernel/tracing) or make it readable, "
+                    + "or use -Diops.profiler=strace");
+        }
+        return Availability.ready();
+    }
+
+    @Override
+    public Recording start(RecordingRequest request) {
+        if (request.scope() == Scope.THREAD && Thread.currentThread() != request.thread()) {
+            throw new ProfilerStartException("perf must be started on the session's thread for Scope.THREAD "
+                    + "(a bug in the caller: started on " + Thread.currentThread().getName() + ")");
+        }
+        Availability a = availability();
+        if (!a.usable()) {
+            throw new ProfilerStartException(a.reason());
+        }
+        PerfRecording.Settings settings = new PerfRecording.Settings(executable(),
+                PerfSyscalls.forArch(System.getProperty("os.arch", "")), bufferPages(),
+                Duration.ofMillis(Math.max(1, StraceProfiler.longProperty(TIMEOUT_PROPERTY, 10_000, "milliseconds"))),
+                Duration.ofMillis(Math.max(0, StraceProfiler.longProperty(LINGER_PROPERTY, 0, "milliseconds"))));
+        PerfRecording recording = new PerfRecording(settings, request.scope(), ownTime, pool);
+        recording.begin(); // last: opens the window; closes itself if it throws
+        return recording;
+    }
+
+    /** @return the stretches of own work of this provider's sessions (for tests) */
+    PerfOwnTime ownTime() {
+        return ownTime;
+    }
+
+    /**
+     * The {@code perf record} command of one session.
+     *
+     * @param perf        the executable
+     * @param table       the architecture's system call numbers
+     * @param pid         the process to record
+     * @param bufferPages ring buffer pages per CPU, or {@code -1} for perf's default
+     * @param data        the file perf writes
+     * @return the command line
+     */
+    static List<String> recordCommand(Path perf, PerfSyscalls table, long pid, int bufferPages, Path data) {
+        String filter = table.filter();
+        List<String> cmd = new ArrayList<>(List.of(perf.toString(), "record",
+                "-D", "-1", "--control", "fd:0,1", // disabled until "enable"; commands on stdin, acks on stdout
+                "--no-bpf-event", "--synth=no", "-B", "-N", // nothing but our events: fast start and stop
+                "-k", "CLOCK_MONOTONIC", // the clock of System.nanoTime(): windows are exact intervals
+                "-e", "raw_syscalls:sys_enter", "--filter", filter,
+                "-e", "raw_syscalls:sys_exit", "--filter", filter));
+        if (bufferPages > 0) {
+            cmd.add("-m");
+            cmd.add(Integer.toString(bufferPages));
+        }
+        cmd.addAll(List.of("-p", Long.toString(pid), "-o", data.toString()));
+        return cmd;
+    }
+
+    /**
+     * Why this process may not use perf's tracepoints, from {@code /proc/self/status}.
+     *
+     * @param status the text of {@code /proc/self/status}, or {@code null} if it could not be read
+     * @return the one-line reason, or {@code null} when root or {@code CAP_PERFMON}/{@code CAP_SYS_ADMIN} is held
+     */
+    static String permissionProblem(String status) {
+        if (status == null) {
+            return null; // unknown: let perf itself say at start
+        }
+        long uid = -1;
+        long caps = -1;
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring(4).trim().split("\\s+");
+                uid = f.length > 1 ? Long.parseLong(f[1]) : -1; // effective uid
+            } else if (line.startsWith("CapEff:")) {
+                caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+            }
+        }
+        if (uid == 0 || (caps >= 0 && ((caps >>> CAP_PERFMON) & 1) == 1) || (caps >= 0 && ((caps >>> CAP_SYS_ADMIN) & 1) == 1)) {
+            return null;
+        }
+        return "perf needs root or CAP_PERFMON to record this JVM's tracepoints (uid " + uid + " has neither); "
+                + "run as root, grant CAP_PERFMON (e.g. setcap cap_perfmon+ep on java), or use -Diops.profiler=strace";
+    }
+
+    private static String readStatus() {
+        try {
+            return Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return the tracefs mount whose raw_syscalls events are readable, or {@code null} (access(2) only) */
+    static Path tracefs() {
+        for (Path t : TRACEFS) {
+            Path events = t.resolve("events/raw_syscalls");
+            if (Files.isReadable(events) && Files.isExecutable(events)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static int bufferPages() {
+        long pages = StraceProfiler.longProperty(BUFFER_PROPERTY, DEFAULT_BUFFER_PAGES, "pages");
+        if ((pages < 1 || Long.bitCount(pages) != 1 || pages > (1 << 20))) {
+            throw new ProfilerStartException("-D" + BUFFER_PROPERTY + "=" + pages + " is not a power of two of "
+                    + "pages between 1 and 1048576");
+        }
+        return (int) pages;
+    }
+
+    /** @return the perf executable to run, or {@code null} if there is none */
+    static Path executable() {
+        return StraceProfiler.executable(PATH_PROPERTY, "perf");
+    }
+}
