@@ -191,4 +191,17 @@ class SessionFaultsTest {
                     .containsExactly("ops from fake-tracer");
         }
     }
+
+    @Test
+    void aReportThatOverlappedAProviderNotYetExactInNestingSaysSo() {
+        String note = "this block overlapped sessions of perf and another provider: their own work is not yet taken "
+                + "out of each other's windows, so these counts may include a few of the other provider's own calls "
+                + "(nest sessions of one provider, or of procfs, strace and jfr, for exact figures)";
+        IopsReport outer;
+        try (SelfIo.Registration perfAttached = SelfIo.attachedTracer("perf")) {
+            outer = Iops.with().profiler("fake-counter").measure(() -> { });
+        }
+        assertThat(outer.notes()).contains(note);
+        assertThat(Iops.with().profiler("fake-counter").measure(() -> { }).notes()).doesNotContain(note);
+    }
 }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * set: every provider must still give an exact report, and leave the flag as it found it.
  */
 class InterruptedCallerTest {
-    static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr");
+    static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr", "perf");
 
     @TempDir
     Path dir;
