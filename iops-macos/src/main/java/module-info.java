@@ -11,4 +11,5 @@ module dev.iops.macos {
 
     provides dev.iops.spi.Profiler with dev.iops.macos.FsUsageProfiler, dev.iops.macos.OshiProfiler;
     provides dev.iops.spi.DeviceSource with dev.iops.macos.OshiDiskSource;
+    provides dev.iops.spi.TraceFormat with dev.iops.macos.FsUsageTraceFormat;
 }

@@ -83,11 +83,29 @@ final class FsUsageWindow implements TraceFileReader.LineSink {
      */
     FsUsageWindow(String beginToken, String endToken, Scope scope, Set<String> ownPaths, Set<Integer> ownFds,
                   OpSink sink) {
+        this(beginToken, endToken, scope, ownPaths, ownFds, sink, false);
+    }
+
+    /**
+     * A window over a whole capture recorded elsewhere ({@code fs_usage -w -f filesys <pid>}): no markers, every
+     * thread counts, and nothing is the library's own.
+     *
+     * @param sink receives the capture's operations
+     * @return the window
+     */
+    static FsUsageWindow whole(OpSink sink) {
+        // tokens that no path holds (a NUL cannot be in a path): the window is open from the first line to the last
+        return new FsUsageWindow("\u0000begin", "\u0000end", Scope.PROCESS, Set.of(), Set.of(), sink, true);
+    }
+
+    private FsUsageWindow(String beginToken, String endToken, Scope scope, Set<String> ownPaths, Set<Integer> ownFds,
+                          OpSink sink, boolean whole) {
         this.beginToken = Objects.requireNonNull(beginToken, "beginToken");
         this.endToken = Objects.requireNonNull(endToken, "endToken");
         this.begin = beginToken.getBytes(StandardCharsets.UTF_8);
         this.end = endToken.getBytes(StandardCharsets.UTF_8);
-        this.window = new MarkerWindow<>(beginToken, endToken, scope == Scope.THREAD, ownPaths);
+        this.window = whole ? new MarkerWindow<>(null, null, false, ownPaths)
+                : new MarkerWindow<>(beginToken, endToken, scope == Scope.THREAD, ownPaths);
         this.ownFds = Set.copyOf(ownFds);
         this.sink = Objects.requireNonNull(sink, "sink");
     }
