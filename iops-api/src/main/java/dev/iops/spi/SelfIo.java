@@ -165,6 +165,25 @@ public final class SelfIo {
     private static final java.util.concurrent.atomic.AtomicLong FILE_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.Map<Path, Registration> OWN_FILES = new ConcurrentHashMap<>();
 
+    /** Deletes the own files still there when the JVM exits (a daemon thread ended mid-recording, say). */
+    private static final class ExitCleanup {
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (Path file : OWN_FILES.keySet()) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(file);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the JVM is exiting: nothing more can be done
+                    }
+                }
+            }, "iops-own-files-cleanup"));
+        }
+
+        static void ensure() {
+            // loading this class installs the hook, once
+        }
+    }
+
     /**
      * Creates an empty file that only this user can read and write, with a name unique in this JVM
      * ({@code <prefix><pid>-<n><suffix>}), and registers it as the library's own. Unlike
@@ -178,6 +197,7 @@ public final class SelfIo {
      * @throws java.io.IOException if it cannot be created
      */
     public static Path createOwnFile(Path dir, String prefix, String suffix) throws java.io.IOException {
+        ExitCleanup.ensure();
         long pid = ProcessHandle.current().pid();
         while (true) {
             Path file = dir.resolve(prefix + pid + "-" + FILE_SEQUENCE.incrementAndGet() + suffix);
