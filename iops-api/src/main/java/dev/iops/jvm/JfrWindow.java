@@ -109,8 +109,10 @@ final class JfrWindow implements Recording {
             }
             // Set before start() so that stop() writes the file directly, without a separate dump.
             recording.setDestination(file);
+            ExitHook.ensure();
             JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD,
                     callSites);
+            OPEN.add(window);
             recording.start();
             registerRepository();
             // Last: the window is open. Events carry wall-clock Instants derived from JFR's ticks; Instant.now()
@@ -177,16 +179,39 @@ final class JfrWindow implements Recording {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
+        OPEN.remove(this);
         try {
             recording.close();
         } catch (RuntimeException ignored) {
             // the recording is released by JFR either way; the file must still go
         } finally {
             OwnFiles.delete(file);
+        }
+    }
+
+    /**
+     * Windows still open, closed when the JVM exits: JFR's own exit hook writes a running recording to its
+     * destination, possibly after a plain delete, so the recording is closed first (JFR serialises the two).
+     */
+    private static final java.util.Set<JfrWindow> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static final class ExitHook {
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (JfrWindow w : OPEN) {
+                    w.close();
+                }
+            }, "iops-jfr-exit"));
+        }
+
+        static void ensure() {
+            // loading this class installs the hook, once
         }
     }
 

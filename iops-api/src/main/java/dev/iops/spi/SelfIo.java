@@ -165,10 +165,14 @@ public final class SelfIo {
     private static final java.util.concurrent.atomic.AtomicLong FILE_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.Map<Path, Registration> OWN_FILES = new ConcurrentHashMap<>();
 
+    /** Set when the JVM starts to exit: own files made from then on delete themselves (see createOwnFile). */
+    private static volatile boolean exiting;
+
     /** Deletes the own files still there when the JVM exits (a daemon thread ended mid-recording, say). */
     private static final class ExitCleanup {
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                exiting = true; // first: a file registered after the loop below sees it and deletes itself
                 for (Path file : OWN_FILES.keySet()) {
                     try {
                         java.nio.file.Files.deleteIfExists(file);
@@ -210,6 +214,10 @@ public final class SelfIo {
                     java.nio.file.Files.createFile(file);
                 }
                 OWN_FILES.put(file, own);
+                if (exiting) {
+                    deleteOwnFile(file); // the exit hook may have run already: nothing of ours may outlive the JVM
+                    throw new java.io.IOException("the JVM is exiting: no new file for the library");
+                }
                 return file;
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 own.close(); // left by an earlier JVM with the same pid: try the next number
