@@ -203,11 +203,11 @@ final class JfrWindow implements Recording {
 
     private static final class ExitHook {
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            SelfIo.atExit(() -> {
                 for (JfrWindow w : OPEN) {
                     w.close();
                 }
-            }, "iops-jfr-exit"));
+            });
         }
 
         static void ensure() {

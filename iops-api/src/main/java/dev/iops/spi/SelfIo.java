@@ -168,11 +168,55 @@ public final class SelfIo {
     /** Set when the JVM starts to exit: own files made from then on delete themselves (see createOwnFile). */
     private static volatile boolean exiting;
 
+    private static final java.util.Queue<Thread> FINISH_AT_EXIT = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final java.util.Queue<Runnable> AT_EXIT = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final long EXIT_WAIT_MILLIS = 3000;
+
+    /**
+     * Lets a short-lived library thread (the background warm-up) finish when the JVM exits, for at most 3 s in
+     * all, before the library's exit clean-up runs: a thread cut off mid-way could make files after the clean-up.
+     *
+     * @param thread the thread
+     */
+    public static void finishAtExit(Thread thread) {
+        ExitCleanup.ensure();
+        FINISH_AT_EXIT.add(thread);
+    }
+
+    /**
+     * Runs a clean-up when the JVM exits, after the threads of {@link #finishAtExit} and before the library's own
+     * files still there are deleted.
+     *
+     * @param cleanup what to run; must not throw and must not block for long
+     */
+    public static void atExit(Runnable cleanup) {
+        ExitCleanup.ensure();
+        AT_EXIT.add(cleanup);
+    }
+
     /** Deletes the own files still there when the JVM exits (a daemon thread ended mid-recording, say). */
     private static final class ExitCleanup {
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                exiting = true; // first: a file registered after the loop below sees it and deletes itself
+                long deadline = System.nanoTime() + EXIT_WAIT_MILLIS * 1_000_000L;
+                for (Thread t : FINISH_AT_EXIT) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
+                    if (left > 0 && t.isAlive()) {
+                        try {
+                            t.join(left);
+                        } catch (InterruptedException e) {
+                            break;
+                        }
+                    }
+                }
+                exiting = true; // before the loop: a file registered after it sees this and deletes itself
+                for (Runnable r : AT_EXIT) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        // the JVM is exiting: go on with the rest
+                    }
+                }
                 for (Path file : OWN_FILES.keySet()) {
                     try {
                         java.nio.file.Files.deleteIfExists(file);
