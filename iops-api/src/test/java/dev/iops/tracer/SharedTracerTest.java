@@ -225,7 +225,8 @@ class SharedTracerTest {
                 + "1001 bytes, over the bound of 1000 bytes, with 1 session(s) open. A session that is never closed "
                 + "keeps the tracer attached; close every session (try-with-resources), or raise the bound for "
                 + "longer blocks");
-        assertThat(lease.tracer().detached).isTrue();
+        // the watchdog sets the revocation, then detaches: wait for the detach, bounded
+        awaitTrue(() -> lease.tracer().detached, Duration.ofSeconds(10), "the watchdog detached the tracer");
         assertThat(shared.isAttached()).isFalse();
         Object next = new Object();
         try (SharedTracer<String, Fake>.Lease fresh = shared.acquire("s", NO_LINGER, next)) {
