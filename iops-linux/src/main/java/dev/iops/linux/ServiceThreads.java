@@ -12,18 +12,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The JVM's own service threads (JIT compilers, the VM thread, GC threads, JFR's recorder), whose I/O is the
+ * The JVM's own service threads (JIT compilers, the VM thread, GC threads, every JFR thread), whose I/O is the
  * runtime's and never the measured block's: a compiler thread polls {@code /proc/meminfo} or cgroup files while it
- * decides how many compilers to run, JFR's recorder writes chunk files, GC logging writes its log. A
+ * decides how many compilers to run, JFR's recorder writes chunk files, JFR's periodic-tasks thread loads classes
+ * from the runtime image (seen on JDK 25), GC logging writes its log. A
  * {@link dev.iops.Scope#PROCESS} window subtracts what they did inside it.
  *
  * <p>Threads are found by their kernel name ({@code /proc/self/task/<tid>/comm}, 15 characters), read once per
  * thread id and cached. Every read is booked in {@link SelfIo}. Thread-safe.
  */
 final class ServiceThreads {
-    /** HotSpot's names for its service threads, as the kernel truncates them. */
+    /** HotSpot's names for its service threads, as the kernel truncates them ({@code "JFR "}: every JFR thread). */
     static final List<String> PREFIXES = List.of("C1 CompilerThre", "C2 CompilerThre", "VM Thread", "VM Periodic Tas",
-            "GC Thread#", "G1 ", "ZWorker", "ZDirector", "ZDriver", "Shenandoah", "JFR Recorder Th", "JVMCI");
+            "GC Thread#", "G1 ", "ZWorker", "ZDirector", "ZDriver", "Shenandoah", "JFR ", "JVMCI");
 
     private static final File TASKS = new File("/proc/self/task");
     private final Map<String, Boolean> serviceByTid = new ConcurrentHashMap<>();

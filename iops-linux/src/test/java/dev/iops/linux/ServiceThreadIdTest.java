@@ -33,4 +33,16 @@ class ServiceThreadIdTest {
         assertThat(service.isServiceTid(me)).isFalse();
         assertThat(service.isServiceTid(4_000_000_001L)).as("no such thread").isFalse();
     }
+
+    @Test
+    void namesTheRuntimesThreadsAndNotTheUsers() {
+        // kernel names as /proc/<pid>/task/<tid>/comm holds them (15 characters, newline)
+        for (String runtime : new String[]{"C1 CompilerThre\n", "C2 CompilerThre\n", "VM Thread\n", "G1 Conc#0\n",
+                "GC Thread#1\n", "JFR Recorder Th\n", "JFR Periodic Ta\n"}) {
+            assertThat(ServiceThreads.isService(runtime)).as(runtime.strip()).isTrue();
+        }
+        for (String user : new String[]{"main\n", "java\n", "pool-1-thread-1\n", "JFRish-worker\n", "Common-Cleaner\n"}) {
+            assertThat(ServiceThreads.isService(user)).as(user.strip()).isFalse();
+        }
+    }
 }
