@@ -83,7 +83,8 @@ public final class IopsSession implements AutoCloseable {
     /** Set by the builder right after open when devices() was asked; read after the profiler stops. */
     volatile Devices.Window devices;
 
-    private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart) {
+    private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart,
+                        java.util.Map<String, Long> startsAtStart, Set<String> openAtStart) {
         this.profiler = started.profiler();
         this.scope = scope;
         this.recording = started.recording();
@@ -93,8 +94,8 @@ public final class IopsSession implements AutoCloseable {
         this.tracersAtStart = tracersAtStart;
         OPEN.computeIfAbsent(profiler.name(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         STARTS.computeIfAbsent(profiler.name(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
-        this.startsAtStart = starts();
-        for (String open : openProviders()) {
+        this.startsAtStart = startsAtStart;
+        for (String open : openAtStart) {
             if (!open.equals(profiler.name())) {
                 overlapping.add(open);
             }
@@ -146,7 +147,10 @@ public final class IopsSession implements AutoCloseable {
      * @param clock   monotonic nanoseconds
      */
     static IopsSession open(List<Profiler> profilers, Selection.Options options, LongSupplier clock) {
+        // Taken before the window opens: nothing but the profiler's own start lies between it and the block.
         Set<String> tracers = SelfIo.attachedTracers();
+        java.util.Map<String, Long> startsAtStart = starts();
+        Set<String> openAtStart = openProviders();
         SelfIo.sessionOpened();
         Selection.Started started;
         try {
@@ -155,7 +159,7 @@ public final class IopsSession implements AutoCloseable {
             SelfIo.sessionClosed(false);
             throw e;
         }
-        return new IopsSession(started, options.scope(), clock, tracers);
+        return new IopsSession(started, options.scope(), clock, tracers, startsAtStart, openAtStart);
     }
 
     /**
@@ -176,17 +180,6 @@ public final class IopsSession implements AutoCloseable {
                 throw failure;
             }
             long elapsed = Math.max(0, end - startNanos);
-            java.util.Map<String, Long> startsNow = starts();
-            for (java.util.Map.Entry<String, Long> e : startsNow.entrySet()) {
-                if (!e.getKey().equals(profiler.name()) && !e.getValue().equals(startsAtStart.get(e.getKey()))) {
-                    overlapping.add(e.getKey()); // a session of it started inside this window
-                }
-            }
-            for (String open : openProviders()) {
-                if (!open.equals(profiler.name())) {
-                    overlapping.add(open);
-                }
-            }
             OPEN.get(profiler.name()).decrementAndGet();
             try {
                 if (aggregator != null) {
@@ -264,7 +257,22 @@ public final class IopsSession implements AutoCloseable {
     private static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> STARTS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Other providers whose sessions ran inside this window or are open now; after the window closed. */
+    private void noteOverlaps() {
+        for (java.util.Map.Entry<String, Long> e : starts().entrySet()) {
+            if (!e.getKey().equals(profiler.name()) && !e.getValue().equals(startsAtStart.get(e.getKey()))) {
+                overlapping.add(e.getKey()); // a session of it started inside this window
+            }
+        }
+        for (String open : openProviders()) {
+            if (!open.equals(profiler.name())) {
+                overlapping.add(open);
+            }
+        }
+    }
+
     private List<String> notes(List<String> fromRecording) {
+        noteOverlaps();
         List<String> all = new ArrayList<>(notes);
         all.addAll(fromRecording);
         Set<String> tracers = new LinkedHashSet<>(tracersAtStart);

@@ -445,13 +445,6 @@ public final class SelfIo {
         }
     }
 
-    /** @return how many measurement sessions are open in this JVM, of any provider */
-    public static int openSessions() {
-        synchronized (SESSIONS_LOCK) {
-            return openSessions;
-        }
-    }
-
     /**
      * Runs a task now if no measurement session is open, else when the last one closes: the end of a registration
      * that a window still to be decoded may need.

@@ -135,11 +135,8 @@ public final class PerfProfiler implements Profiler {
                     + "are known); use -Diops.profiler=strace");
         }
         if (executable() == null) {
-            String configured = System.getProperty(PATH_PROPERTY);
-            return Availability.unusable(configured != null
-                    ? "-D" + PATH_PROPERTY + "=" + configured + " is not an executable file; point it at perf"
-                    : "no perf executable on PATH; install it (apt-get install linux-perf, dnf install perf) "
-                    + "or set -D" + PATH_PROPERTY + "=/path/to/perf");
+            return Availability.unusable(StraceProfiler.missingExecutable(PATH_PROPERTY, "perf",
+                    "apt-get install linux-perf, dnf install perf"));
         }
         if (permissionProblem != null) {
             return Availability.unusable(permissionProblem);

@@ -129,11 +129,8 @@ public final class StraceProfiler implements Profiler {
         }
         Path exe = executable();
         if (exe == null) {
-            String configured = System.getProperty(PATH_PROPERTY);
-            return Availability.unusable(configured != null
-                    ? "-D" + PATH_PROPERTY + "=" + configured + " is not an executable file; point it at strace"
-                    : "no strace executable on PATH; install strace (apt-get install strace, dnf install strace) "
-                    + "or set -D" + PATH_PROPERTY + "=/path/to/strace");
+            return Availability.unusable(missingExecutable(PATH_PROPERTY, "strace",
+                    "apt-get install strace, dnf install strace"));
         }
         if (StraceTracer.isAttached()) {
             return Availability.ready(); // the tracer in /proc/self/status is ours: sessions share it
@@ -274,6 +271,22 @@ public final class StraceProfiler implements Profiler {
             return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
         }
         return findOnPath(name);
+    }
+
+    /**
+     * Why a tool cannot run for want of its executable, as {@link #availability()} says it.
+     *
+     * @param property the system property that may name the executable
+     * @param name     the executable's name, as on {@code PATH}
+     * @param install  how to install it, e.g. {@code "apt-get install strace, dnf install strace"}
+     * @return the one-line reason
+     */
+    static String missingExecutable(String property, String name, String install) {
+        String configured = System.getProperty(property);
+        return configured != null
+                ? "-D" + property + "=" + configured + " is not an executable file; point it at " + name
+                : "no " + name + " executable on PATH; install it (" + install + ") or set -D" + property + "=/path/to/"
+                + name;
     }
 
     /** Looks an executable up on {@code PATH} (access(2) calls only: no I/O that a window could count). */
