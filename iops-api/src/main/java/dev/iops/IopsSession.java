@@ -76,15 +76,12 @@ public final class IopsSession implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     private final long startNanos;
 
-    private final java.util.Map<String, Long> startsAtStart;
-    private final Set<String> overlapping = new LinkedHashSet<>(); // other providers whose sessions overlapped
     private IopsReport report;
     private IncompleteReportException failure;
     /** Set by the builder right after open when devices() was asked; read after the profiler stops. */
     volatile Devices.Window devices;
 
-    private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart,
-                        java.util.Map<String, Long> startsAtStart, Set<String> openAtStart) {
+    private IopsSession(Selection.Started started, Scope scope, LongSupplier clock, Set<String> tracersAtStart) {
         this.profiler = started.profiler();
         this.scope = scope;
         this.recording = started.recording();
@@ -92,14 +89,6 @@ public final class IopsSession implements AutoCloseable {
         this.notes = started.notes();
         this.clock = clock;
         this.tracersAtStart = tracersAtStart;
-        OPEN.computeIfAbsent(profiler.name(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-        STARTS.computeIfAbsent(profiler.name(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
-        this.startsAtStart = startsAtStart;
-        for (String open : openAtStart) {
-            if (!open.equals(profiler.name())) {
-                overlapping.add(open);
-            }
-        }
         // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo).
         boolean processCounter = aggregator == null && scope == Scope.PROCESS;
         if (processCounter) {
@@ -134,7 +123,6 @@ public final class IopsSession implements AutoCloseable {
                 LOG.warn("iops: a session measured by '{}' was never stopped; its recording was released when the "
                         + "session became unreachable. Stop sessions with try-with-resources.", profiler);
                 SelfIo.sessionClosed(processCounter);
-                OPEN.get(profiler).decrementAndGet();
             }
             recording.close();
         }
@@ -149,17 +137,18 @@ public final class IopsSession implements AutoCloseable {
     static IopsSession open(List<Profiler> profilers, Selection.Options options, LongSupplier clock) {
         // Taken before the window opens: nothing but the profiler's own start lies between it and the block.
         Set<String> tracers = SelfIo.attachedTracers();
-        java.util.Map<String, Long> startsAtStart = starts();
-        Set<String> openAtStart = openProviders();
         SelfIo.sessionOpened();
-        Selection.Started started;
-        try {
-            started = Selection.start(profilers, options, System::getProperty);
-        } catch (RuntimeException | Error e) {
-            SelfIo.sessionClosed(false);
-            throw e;
+        // Starting is the library's own work: a provider that sees calls one by one drops what happens in it.
+        try (SelfIo.OwnWork own = SelfIo.ownWork()) {
+            Selection.Started started;
+            try {
+                started = Selection.start(profilers, options, System::getProperty);
+            } catch (RuntimeException | Error e) {
+                SelfIo.sessionClosed(false);
+                throw e;
+            }
+            return new IopsSession(started, options.scope(), clock, tracers);
         }
-        return new IopsSession(started, options.scope(), clock, tracers, startsAtStart, openAtStart);
     }
 
     /**
@@ -172,6 +161,12 @@ public final class IopsSession implements AutoCloseable {
      */
     public IopsReport stop() {
         long end = clock.getAsLong();
+        try (SelfIo.OwnWork own = SelfIo.ownWork()) { // stopping, decoding and reporting are the library's own work
+            return stop(end);
+        }
+    }
+
+    private IopsReport stop(long end) {
         synchronized (this) {
             if (report != null) {
                 return report;
@@ -180,7 +175,6 @@ public final class IopsSession implements AutoCloseable {
                 throw failure;
             }
             long elapsed = Math.max(0, end - startNanos);
-            OPEN.get(profiler.name()).decrementAndGet();
             try {
                 if (aggregator != null) {
                     aggregator.window(elapsed);
@@ -197,24 +191,6 @@ public final class IopsSession implements AutoCloseable {
                 cleanable.clean(); // releases the recording now, once
             }
         }
-    }
-
-    /** Sessions started so far, per provider: a change over a window means one ran inside it. */
-    private static java.util.Map<String, Long> starts() {
-        java.util.Map<String, Long> m = new java.util.HashMap<>();
-        STARTS.forEach((k, v) -> m.put(k, v.get()));
-        return m;
-    }
-
-    /** The providers with a session open now. */
-    private static Set<String> openProviders() {
-        Set<String> open = new LinkedHashSet<>();
-        OPEN.forEach((k, v) -> {
-            if (v.get() > 0) {
-                open.add(k);
-            }
-        });
-        return open;
     }
 
     private IncompleteReportException incomplete(RuntimeException cause, long elapsed) {
@@ -246,55 +222,12 @@ public final class IopsSession implements AutoCloseable {
         return d == null ? r : d.end(r);
     }
 
-    /**
-     * Providers whose own work is not yet taken out when they nest with another provider (either way round):
-     * perf resolves descriptors only at a window's ends, so it cannot drop another provider's files opened inside,
-     * and its own start-up is not booked call by call. Every report that overlaps one of them says so.
-     */
-    private static final Set<String> NOT_YET_NESTING_EXACT = Set.of("perf");
-    private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> OPEN =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> STARTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Other providers whose sessions ran inside this window or are open now; after the window closed. */
-    private void noteOverlaps() {
-        for (java.util.Map.Entry<String, Long> e : starts().entrySet()) {
-            if (!e.getKey().equals(profiler.name()) && !e.getValue().equals(startsAtStart.get(e.getKey()))) {
-                overlapping.add(e.getKey()); // a session of it started inside this window
-            }
-        }
-        for (String open : openProviders()) {
-            if (!open.equals(profiler.name())) {
-                overlapping.add(open);
-            }
-        }
-    }
-
     private List<String> notes(List<String> fromRecording) {
-        noteOverlaps();
         List<String> all = new ArrayList<>(notes);
         all.addAll(fromRecording);
         Set<String> tracers = new LinkedHashSet<>(tracersAtStart);
         tracers.addAll(SelfIo.attachedTracers());
         tracers.remove(profiler.name());
-        Set<String> inexact = new LinkedHashSet<>();
-        Set<String> others = new LinkedHashSet<>(overlapping);
-        others.addAll(tracers);
-        for (String t : others) {
-            if (NOT_YET_NESTING_EXACT.contains(t)) {
-                inexact.add(t);
-            }
-        }
-        if (NOT_YET_NESTING_EXACT.contains(profiler.name()) && !others.isEmpty()) {
-            inexact.add(profiler.name());
-        }
-        if (!inexact.isEmpty()) {
-            all.add("this block overlapped sessions of " + String.join(", ", inexact) + " and another provider: "
-                    + "their own work is not yet taken out of each other's windows, so these counts may include a few "
-                    + "of the other provider's own calls (nest sessions of one provider, or of procfs, strace and jfr, "
-                    + "for exact figures)");
-        }
         if (!tracers.isEmpty()) {
             all.add("another iops tracer (" + String.join(", ", tracers) + ") was attached to this JVM during the "
                     + "block: its system calls ran slower than unmeasured, so the elapsed time and the rates overstate "

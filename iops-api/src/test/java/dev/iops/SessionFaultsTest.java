@@ -193,15 +193,54 @@ class SessionFaultsTest {
     }
 
     @Test
-    void aReportThatOverlappedAProviderNotYetExactInNestingSaysSo() {
-        String note = "this block overlapped sessions of perf and another provider: their own work is not yet taken "
-                + "out of each other's windows, so these counts may include a few of the other provider's own calls "
-                + "(nest sessions of one provider, or of procfs, strace and jfr, for exact figures)";
-        IopsReport outer;
-        try (SelfIo.Registration perfAttached = SelfIo.attachedTracer("perf")) {
-            outer = Iops.with().profiler("fake-counter").measure(() -> { });
+    void aProfilersStartAndStopAreOwnWorkForTracersThatMarkItAndTheBlockIsNot() {
+        java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        int[] depth = new int[1];
+        SelfIo.OwnWorkMarks marks = new SelfIo.OwnWorkMarks() {
+            @Override
+            public void begin() {
+                depth[0]++;
+            }
+
+            @Override
+            public void end() {
+                depth[0]--;
+            }
+        };
+        counter.onStart = () -> seen.add("start at depth " + depth[0]);
+        counter.onStop = () -> seen.add("stop at depth " + depth[0]);
+        try (SelfIo.Registration installed = SelfIo.markOwnWork(marks)) {
+            Iops.with().profiler("fake-counter").measure(() -> seen.add("block at depth " + depth[0]));
         }
-        assertThat(outer.notes()).contains(note);
-        assertThat(Iops.with().profiler("fake-counter").measure(() -> { }).notes()).doesNotContain(note);
+        assertThat(seen).containsExactly("start at depth 1", "block at depth 0", "stop at depth 1");
+        assertThat(depth[0]).isZero();
+        seen.clear();
+        Iops.with().profiler("fake-counter").measure(() -> { });
+        assertThat(seen).as("after the marks were removed").containsExactly("start at depth 0", "stop at depth 0");
+    }
+
+    @Test
+    void aStretchOfOwnWorkIsKnownByThreadAndTimeOnlyWhileAWindowReadsThem() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/thread-self")),
+                "needs /proc/thread-self (Linux)");
+        String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+        long tid = Long.parseLong(link.substring(link.lastIndexOf('/') + 1));
+        long before = System.nanoTime();
+        try (SelfIo.OwnWork unread = SelfIo.ownWork()) {
+            assertThat(SelfIo.isOwnWork(tid, System.nanoTime())).as("no window reads own work: nothing kept").isFalse();
+        }
+        long inside;
+        long after;
+        try (SelfIo.Registration reader = SelfIo.readOwnWork()) {
+            try (SelfIo.OwnWork work = SelfIo.ownWork()) {
+                inside = System.nanoTime();
+            }
+            after = System.nanoTime();
+            assertThat(SelfIo.isOwnWork(tid, inside)).isTrue();
+            assertThat(SelfIo.isOwnWork(tid + 1, inside)).as("another thread").isFalse();
+            assertThat(SelfIo.isOwnWork(tid, before)).as("before the stretch").isFalse();
+            assertThat(SelfIo.isOwnWork(tid, after)).as("after it ended").isFalse();
+        }
+        assertThat(SelfIo.isOwnWork(tid, inside)).as("forgotten once no window reads them").isFalse();
     }
 }

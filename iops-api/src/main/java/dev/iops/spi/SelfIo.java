@@ -17,7 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@link #ownPath} the files and directories it creates or reads (trace files, recordings, procfs
  *       files); per-operation providers drop operations on them;</li>
  *   <li>{@link #ownProcess} the child processes it starts (tracers, helpers); tracers that follow children
- *       drop their operations.</li>
+ *       drop their operations;</li>
+ *   <li>{@link #ownWork} the stretches a thread spends starting and stopping profilers (the session brackets
+ *       them): tracers that see each call with its thread and time ({@code perf}), or that mark the stretches in
+ *       their own trace ({@code strace}, {@link #markOwnWork}), drop every call inside, including those on files
+ *       opened and closed inside the stretch, which no path registration could name in time.</li>
  * </ul>
  * A provider whose own I/O cannot be counted call by call (a library reading a file through its own
  * buffering) brackets it with {@link #meter()} where the platform can measure one thread's I/O.
@@ -538,6 +542,133 @@ public final class SelfIo {
 
             /** @return a meter started now on the calling thread */
             Meter start();
+        }
+    }
+
+    // ---- own work: stretches of time a thread spent on the library's work (starting, stopping a recording) ----
+
+    /** One stretch on one OS thread; {@code to} is {@link Long#MAX_VALUE} while it runs. */
+    private static final class Stretch {
+        final long tid;
+        final long from;
+        volatile long to = Long.MAX_VALUE;
+
+        Stretch(long tid, long from) {
+            this.tid = tid;
+            this.from = from;
+        }
+    }
+
+    private static final java.util.List<Stretch> STRETCHES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final java.util.concurrent.atomic.AtomicInteger OWN_WORK_READERS =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.List<OwnWorkMarks> OWN_WORK_MARKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final OwnWork NO_WORK = () -> { };
+
+    /** A stretch of own work on the calling thread, ended by {@link #close()}. */
+    public interface OwnWork extends AutoCloseable {
+        /** Ends the stretch now. Call once, on the thread that began it. Never throws. */
+        @Override
+        void close();
+    }
+
+    /**
+     * How a tracer that sees each system call in order, but not on {@link System#nanoTime()}'s clock (strace),
+     * marks own work in its trace: a call it will recognise at the start and at the end of each stretch.
+     */
+    public interface OwnWorkMarks {
+        /** Issues the start mark on the calling thread. Must not throw, must not count as I/O anywhere. */
+        void begin();
+
+        /** Issues the end mark on the calling thread. Same rules. */
+        void end();
+    }
+
+    /**
+     * Begins a stretch of the library's own work on the calling thread: everything it does until
+     * {@link OwnWork#close()} (starting or stopping a recording, building a report) is the library's, and a
+     * provider that sees calls one by one with their thread and time drops them (see {@link #isOwnWork}). The
+     * session brackets each profiler's start and stop with it, so a provider needs to do nothing. Costs nothing
+     * unless such a window is open ({@link #readOwnWork}) or a tracer marks stretches ({@link #markOwnWork}).
+     *
+     * @return the stretch; close it on the same thread
+     */
+    public static OwnWork ownWork() {
+        boolean record = OWN_WORK_READERS.get() > 0;
+        if (!record && OWN_WORK_MARKS.isEmpty()) {
+            return NO_WORK;
+        }
+        Stretch s = null;
+        if (record) {
+            long tid = osThreadId();
+            if (tid >= 0) {
+                s = new Stretch(tid, System.nanoTime());
+                STRETCHES.add(s);
+            }
+        }
+        java.util.List<OwnWorkMarks> marks = List.copyOf(OWN_WORK_MARKS);
+        marks.forEach(OwnWorkMarks::begin);
+        Stretch stretch = s;
+        return () -> {
+            for (int i = marks.size() - 1; i >= 0; i--) {
+                marks.get(i).end();
+            }
+            if (stretch != null) {
+                stretch.to = System.nanoTime();
+            }
+        };
+    }
+
+    /**
+     * Whether a call that a thread began at a time was the library's own work.
+     *
+     * @param tid   the OS thread id, as a tracer reports it
+     * @param nanos when the call began, on {@link System#nanoTime()}'s clock ({@code CLOCK_MONOTONIC} on Linux)
+     * @return true if it lies in a stretch of {@link #ownWork} on that thread
+     */
+    public static boolean isOwnWork(long tid, long nanos) {
+        for (Stretch s : STRETCHES) {
+            if (s.tid == tid && nanos >= s.from && nanos <= s.to) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A window that will ask {@link #isOwnWork} opened: stretches are kept from now on, and until no session is open
+     * after the registration is closed (its window is decoded after its block). Memory: two stretches per session
+     * started meanwhile.
+     *
+     * @return the registration; close it when the window is decoded or abandoned
+     */
+    public static Registration readOwnWork() {
+        OWN_WORK_READERS.incrementAndGet();
+        return once(() -> whenNoSession(() -> {
+            if (OWN_WORK_READERS.decrementAndGet() == 0) {
+                STRETCHES.clear();
+            }
+        }));
+    }
+
+    /**
+     * Installs a tracer's marks of own work (while it is attached).
+     *
+     * @param marks the tracer's marks
+     * @return the registration; close it when the tracer detaches
+     */
+    public static Registration markOwnWork(OwnWorkMarks marks) {
+        OWN_WORK_MARKS.add(java.util.Objects.requireNonNull(marks, "marks"));
+        return once(() -> OWN_WORK_MARKS.remove(marks));
+    }
+
+    /** @return the calling thread's OS id from {@code /proc/thread-self} (a readlink: no I/O), or -1 where none */
+    private static long osThreadId() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+            return Long.parseLong(link.substring(link.lastIndexOf('/') + 1));
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -71,10 +71,13 @@ public final class ChildProcess implements AutoCloseable {
     private final List<SelfIo.Registration> ownFiles = new ArrayList<>();
     private final Thread hook;
     private final boolean gated;
+    private final boolean kill;
     private boolean opened; // guarded by this
     private boolean closed; // guarded by this
 
-    private ChildProcess(String what, Process process, Duration grace, List<Path> files, boolean gated) {
+    private ChildProcess(String what, Process process, Duration grace, List<Path> files, boolean gated,
+                         boolean kill) {
+        this.kill = kill;
         this.what = what;
         this.process = process;
         this.grace = grace;
@@ -114,6 +117,7 @@ public final class ChildProcess implements AutoCloseable {
         private boolean pipeStdin;
         private boolean gated;
         private Duration grace = Duration.ofSeconds(2);
+        private boolean kill;
 
         private Builder(String what, List<String> command) {
             this.what = Objects.requireNonNull(what, "what");
@@ -169,6 +173,17 @@ public final class ChildProcess implements AutoCloseable {
         }
 
         /**
+         * Ends the child with {@code SIGKILL} at once on {@link ChildProcess#close()}, for a child whose output was
+         * already taken and whose own clean exit would only cost time (perf writing a header nobody reads).
+         *
+         * @return this
+         */
+        public Builder killOnClose() {
+            this.kill = true;
+            return this;
+        }
+
+        /**
          * @param grace how long to wait after {@code SIGTERM} before {@code SIGKILL}, and after {@code SIGKILL}
          *              for the exit; default 2 s
          * @return this
@@ -202,7 +217,7 @@ public final class ChildProcess implements AutoCloseable {
             // Starting a process is I/O on the caller's thread (the JDK's spawn helper talks over pipes), inside
             // whatever window another session has open: metered, so that window takes it out.
             try (SelfIo.Meter meter = SelfIo.meter()) {
-                return new ChildProcess(what, pb.start(), grace, files, gated);
+                return new ChildProcess(what, pb.start(), grace, files, gated, kill);
             } catch (IOException | RuntimeException e) {
                 files.forEach(ChildProcess::deleteQuietly);
                 throw e;
@@ -300,7 +315,8 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Ends the child: {@code SIGTERM}, up to the grace period for it to exit, then {@code SIGKILL} and up to the
-     * grace period again; then closes the pipes, deletes its files, removes its shutdown hook and its
+     * grace period again (only {@code SIGKILL} and one wait with {@link Builder#killOnClose()}); then closes the
+     * pipes, deletes its files, removes its shutdown hook and its
      * {@link SelfIo#ownProcess own-process} booking. Idempotent; never throws; never cut short by the interrupt
      * flag (which it leaves as it found it). Bounded by twice the grace period.
      */
@@ -314,7 +330,12 @@ public final class ChildProcess implements AutoCloseable {
         }
         // The JDK reads /proc/<pid>/stat to check the pid before it signals: own I/O on the caller's thread.
         try (SelfIo.Meter meter = SelfIo.meter()) {
-            terminate(process, grace);
+            if (kill) {
+                process.destroyForcibly();
+                waitFor(process, grace);
+            } else {
+                terminate(process, grace);
+            }
         }
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());

@@ -20,7 +20,8 @@ import java.util.Set;
  * when it completes inside it, as the kernel's own counters see it; in thread mode only the thread that issued
  * the begin marker counts. Operations on the library's own files ({@link SelfIo#isOwnPath}, plus the paths
  * given here) and of its own child processes ({@link SelfIo#isOwnProcess}) are never counted, nor in process scope
- * those of the JVM's own service threads ({@link SelfIo#isRuntimeThread}).
+ * those of the JVM's own service threads ({@link SelfIo#isRuntimeThread}), nor a thread's operations inside a
+ * stretch of the library's own work marked in the trace ({@link SelfIo#ownWork}).
  *
  * <p>Memory is bounded by the number of threads with a call in flight. Pure apart from reading {@link SelfIo}'s
  * bookings: no I/O, no clock. Not thread-safe.
@@ -35,6 +36,10 @@ public final class MarkerWindow<P> {
     private final boolean threadOnly;
     private final Set<String> excluded;
     private final Map<Long, P> pending = new HashMap<>();
+    private final byte[] ownBegin;
+    private final byte[] ownEnd;
+    /** Threads inside a stretch of own work, with its nesting depth. */
+    private final Map<Long, Integer> inOwnWork = new HashMap<>();
     private boolean begun;
     private boolean ended;
     private long windowTid = -1;
@@ -47,11 +52,29 @@ public final class MarkerWindow<P> {
      * @param excluded    paths whose operations are never counted, besides {@link SelfIo}'s own paths
      */
     public MarkerWindow(String beginMarker, String endMarker, boolean threadOnly, Set<String> excluded) {
+        this(beginMarker, endMarker, threadOnly, excluded, null, null);
+    }
+
+    /**
+     * A window that also drops the library's own work marked in the trace ({@link SelfIo#markOwnWork}): a thread's
+     * operations between an own-work begin mark and the matching end mark are never counted.
+     *
+     * @param beginMarker   the begin marker's path, or {@code null} to count from the first line
+     * @param endMarker     the end marker's path, or {@code null} to count to the last line
+     * @param threadOnly    count only the thread that issued the begin marker
+     * @param excluded      paths whose operations are never counted, besides {@link SelfIo}'s own paths
+     * @param ownWorkBegin  the marker path that begins a stretch of own work on its thread, or {@code null}
+     * @param ownWorkEnd    the marker path that ends it, or {@code null}
+     */
+    public MarkerWindow(String beginMarker, String endMarker, boolean threadOnly, Set<String> excluded,
+                        String ownWorkBegin, String ownWorkEnd) {
         this.begin = beginMarker == null ? null : beginMarker.getBytes(StandardCharsets.UTF_8);
         this.end = endMarker == null ? null : endMarker.getBytes(StandardCharsets.UTF_8);
         this.threadOnly = threadOnly;
         this.excluded = Set.copyOf(excluded);
         this.begun = begin == null;
+        this.ownBegin = ownWorkBegin == null ? null : ownWorkBegin.getBytes(StandardCharsets.UTF_8);
+        this.ownEnd = ownWorkEnd == null ? null : ownWorkEnd.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -65,6 +88,15 @@ public final class MarkerWindow<P> {
      * @param to        the index after its last byte
      */
     public void marker(long tid, long timeNanos, byte[] b, int from, int to) {
+        if (ownBegin != null && Arrays.equals(b, from, to, ownBegin, 0, ownBegin.length)) {
+            inOwnWork.merge(tid, 1, Integer::sum);
+            return;
+        }
+        if (ownEnd != null && Arrays.equals(b, from, to, ownEnd, 0, ownEnd.length)) {
+            // an end whose begin came before this window was read: nothing to undo
+            inOwnWork.computeIfPresent(tid, (k, n) -> n == 1 ? null : n - 1);
+            return;
+        }
         if (!begun && Arrays.equals(b, from, to, begin, 0, begin.length)) {
             begun = true;
             windowTid = tid;
@@ -80,7 +112,7 @@ public final class MarkerWindow<P> {
      */
     public boolean counts(long tid) {
         return begun && !ended && (threadOnly ? tid == windowTid : !SelfIo.isRuntimeThread(tid))
-                && !SelfIo.isOwnProcess(tid);
+                && !SelfIo.isOwnProcess(tid) && !inOwnWork.containsKey(tid);
     }
 
     /**

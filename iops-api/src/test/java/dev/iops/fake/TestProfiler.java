@@ -33,6 +33,9 @@ public class TestProfiler implements Profiler {
     public final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
     public volatile RuntimeException stopFailure;
     public volatile RecordingRequest lastRequest;
+    /** Runs inside start() and inside stop(), when set. */
+    public volatile Runnable onStart;
+    public volatile Runnable onStop;
     public final AtomicInteger started = new AtomicInteger();
     public final AtomicInteger stopped = new AtomicInteger();
     public final AtomicInteger closed = new AtomicInteger();
@@ -65,6 +68,8 @@ public class TestProfiler implements Profiler {
         ops.clear();
         stopFailure = null;
         lastRequest = null;
+        onStart = null;
+        onStop = null;
         started.set(0);
         stopped.set(0);
         closed.set(0);
@@ -93,6 +98,9 @@ public class TestProfiler implements Profiler {
     @Override
     public Recording start(RecordingRequest request) {
         lastRequest = request;
+        if (onStart != null) {
+            onStart.run();
+        }
         if (startFailure != null) {
             throw startFailure;
         }
@@ -103,6 +111,9 @@ public class TestProfiler implements Profiler {
             @Override
             public RecordingResult stop(OpSink sink) {
                 stopped.incrementAndGet();
+                if (onStop != null) {
+                    onStop.run();
+                }
                 if (perOperation()) {
                     for (Op op : List.copyOf(ops)) {
                         sink.accept(op);

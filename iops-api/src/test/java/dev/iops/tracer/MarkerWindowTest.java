@@ -88,4 +88,24 @@ class MarkerWindowTest {
         assertThat(w.excludes(own.toString())).isFalse();
         assertThat(w.counts(child)).isTrue();
     }
+
+    @Test
+    void dropsAThreadsOperationsBetweenOwnWorkMarksAndOnlyThatThreads() {
+        String own = "/nonexistent/x/own-begin";
+        String done = "/nonexistent/x/own-end";
+        MarkerWindow<String> w = new MarkerWindow<>(BEGIN, END, false, Set.of(), own, done);
+        marker(w, 3, 1_000, BEGIN);
+        marker(w, 5, 1_100, done); // the end of a stretch that began before this window was read: no effect
+        assertThat(w.counts(5)).isTrue();
+        marker(w, 4, 1_200, own);
+        assertThat(w.counts(4)).as("inside own work").isFalse();
+        assertThat(w.counts(3)).as("another thread meanwhile").isTrue();
+        marker(w, 4, 1_300, own); // nested: a stretch inside a stretch
+        marker(w, 4, 1_400, done);
+        assertThat(w.counts(4)).as("still inside the outer stretch").isFalse();
+        marker(w, 4, 1_500, done);
+        assertThat(w.counts(4)).as("after the stretch").isTrue();
+        assertThat(w.begun()).as("own-work marks are not the window's markers").isTrue();
+        assertThat(w.ended()).isFalse();
+    }
 }

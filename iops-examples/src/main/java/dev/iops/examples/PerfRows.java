@@ -55,14 +55,14 @@ final class PerfRows {
             warm[i] = (System.nanoTime() - t0) / 1e6;
         }
         rows.add(StraceBenchmark.row("empty block, warm JVM, perf", Stats.median(warm), "ms",
-                "a perf record per session (spawn, enable ack, stop, read)"));
+                "a perf record per session (spawn and attach, enable; disable, drain, read, kill)"));
         lingering(rows, file);
         decode(rows, dir);
         Files.deleteIfExists(file);
     }
 
     /**
-     * With {@code iops.perf.linger}: a warm empty block (enable, disable, rotate, read) and what the idle,
+     * With {@code iops.perf.linger}: a warm empty block (enable, disable, drain, read) and what the idle,
      * disabled perf costs the JVM's system calls outside any block.
      */
     private static void lingering(List<String[]> rows, Path file) throws Exception {

@@ -107,6 +107,7 @@ final class PerfData {
     private final List<Event> queued = new ArrayList<>();
     private long[] sampleTypes;
     private long[][] ids;
+    private long dataSize;
     private long nextFlush = Long.MIN_VALUE;
     private long maxTime = Long.MIN_VALUE;
     private long samples;
@@ -131,7 +132,38 @@ final class PerfData {
         return new Summary(d.samples, d.lost, d.skipped);
     }
 
+    /** What a read of a growing file found, and where the next read starts. */
+    record Slice(Summary summary, long end) {
+    }
+
+    /**
+     * Reads the records a running {@code perf record} has written since an earlier read: from {@code from} (or the
+     * start of the data section) to the last whole record in the file now. perf writes the header's data size only
+     * when it ends, so the file's size says where the data ends.
+     *
+     * @param file the perf.data file perf is writing, open for reading
+     * @param from where the previous slice ended, or 0 for the first
+     * @param sink receives the slice's events, in time order
+     * @return counts of the slice, and where the next slice starts
+     * @throws IOException if the file cannot be read or is not a perf.data file of this layout
+     */
+    static Slice readFrom(FileChannel file, long from, Events sink) throws IOException {
+        PerfData d = new PerfData(sink);
+        long dataOffset = d.readHeader(file);
+        long start = Math.max(from, dataOffset);
+        long end = d.readData(file, start, Math.max(0, file.size() - start));
+        d.flush(Long.MAX_VALUE);
+        return new Slice(new Summary(d.samples, d.lost, d.skipped), end);
+    }
+
     private void readAll(FileChannel file) throws IOException {
+        long dataOffset = readHeader(file);
+        readData(file, dataOffset, dataSize);
+        flush(Long.MAX_VALUE);
+    }
+
+    /** Reads the header and the attributes; returns where the data section starts. */
+    private long readHeader(FileChannel file) throws IOException {
         ByteBuffer h = readAt(file, 0, HEADER_BYTES);
         if (h.getLong(0) != MAGIC) {
             throw new IOException("not a little-endian perf.data file (magic " + Long.toHexString(h.getLong(0)) + ")");
@@ -140,7 +172,7 @@ final class PerfData {
         long attrsOffset = h.getLong(24);
         long attrsSize = h.getLong(32);
         long dataOffset = h.getLong(40);
-        long dataSize = h.getLong(48);
+        dataSize = h.getLong(48);
         if (attrSize < 64 + 16 || attrsSize % attrSize != 0) {
             throw new IOException("perf.data attribute section of unexpected size " + attrsSize + "/" + attrSize);
         }
@@ -166,11 +198,11 @@ final class PerfData {
         if (count < 2) {
             throw new IOException("perf.data has " + count + " event(s); expected sys_enter and sys_exit");
         }
-        readData(file, dataOffset, dataSize);
-        flush(Long.MAX_VALUE);
+        return dataOffset;
     }
 
-    private void readData(FileChannel file, long offset, long size) throws IOException {
+    /** Reads the records in {@code [offset, offset + size)}; returns the offset after the last whole record. */
+    private long readData(FileChannel file, long offset, long size) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         buf.flip();
         long position = offset;
@@ -178,7 +210,7 @@ final class PerfData {
         while (true) {
             if (buf.remaining() < 8 || buf.remaining() < (buf.getShort(buf.position() + 6) & 0xffff)) {
                 if (position >= end) {
-                    break;
+                    return position - buf.remaining(); // a partial record left is one perf is still writing
                 }
                 buf.compact();
                 buf.limit((int) Math.min(buf.capacity(), buf.position() + (end - position)));

@@ -1,5 +1,7 @@
 package dev.iops.linux;
 
+import dev.iops.spi.SelfIo;
+
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,22 +28,22 @@ final class PerfPool {
             expiry = null;
         }
         if (r != null && !r.isAlive()) {
-            r.close();
+            end(r);
             return null;
         }
         return r;
     }
 
     /**
-     * Keeps a disabled recorder for {@code linger}, or closes it if one is kept already.
+     * Keeps a disabled, drained recorder for {@code linger}, or ends it if one is kept already.
      *
-     * @param r      the recorder, disabled and rotated
+     * @param r      the recorder
      * @param linger how long to keep it
      */
     void give(PerfRecorder r, Duration linger) {
         PerfRecorder surplus = null;
         synchronized (this) {
-            if (idle != null || !r.isAlive()) {
+            if (idle != null || !r.reusable()) {
                 surplus = r;
             } else {
                 idle = r;
@@ -56,15 +58,25 @@ final class PerfPool {
             }
         }
         if (surplus != null) {
-            surplus.close();
+            end(surplus);
         }
     }
 
-    /** Closes the idle recorder now, if any. */
+    /** Ends the idle recorder now, if any. */
     void expire() {
         PerfRecorder r = take();
         if (r != null) {
-            r.close();
+            end(r);
         }
+    }
+
+    /**
+     * Ends a recorder once no process-wide counter is open: the kernel adds a child's I/O to the JVM's counters
+     * when it is reaped, so perf must not end inside such a window.
+     *
+     * @param r the recorder
+     */
+    static void end(PerfRecorder r) {
+        SelfIo.whenNoProcessCounter(r::close);
     }
 }

@@ -26,19 +26,28 @@ import java.util.Set;
  * cost per call, because the kernel writes each call into a ring buffer instead of stopping the thread twice.
  *
  * <h2>How</h2>
- * Each session starts its own {@code perf record -D -1 --control fd:0,1 -k CLOCK_MONOTONIC -e
- * raw_syscalls:sys_enter --filter 'id == ...' -e raw_syscalls:sys_exit --filter ... -p PID} with recording
- * disabled, writes {@code enable} to perf's control pipe and opens the window when perf acknowledges (no fixed
- * sleeps). At the end of the block it writes {@code disable} and {@code stop}, waits for perf to write its file
- * and exit, and reads the file itself (a Java reader of {@code perf.data}: no {@code perf script} process). Events carry {@code CLOCK_MONOTONIC} times, so the
- * window is exactly the block's {@link System#nanoTime()} interval; nested and concurrent sessions each have
- * their own perf and drop the calls another session made to start or stop its own.
+ * A session starts {@code perf record -D -1 --control fd:0,1 -k CLOCK_MONOTONIC -e raw_syscalls:sys_enter
+ * --filter 'id == ...' -e raw_syscalls:sys_exit --filter ... -p PID} with recording disabled, writes
+ * {@code enable} to perf's control pipe and opens the window when perf acknowledges (no fixed sleeps). At the end
+ * of the block it writes {@code disable}, then two {@code ping}s: perf copies its ring buffers to its file after
+ * answering each command, so once the second is answered every event of the window is in the file. The session
+ * reads that slice of the file itself (a Java reader of {@code perf.data}: no {@code perf script} process) while
+ * perf goes on. Events carry {@code CLOCK_MONOTONIC} times, so the window is exactly the block's
+ * {@link System#nanoTime()} interval. perf is then killed (its file needs no ending: it is read already), but only
+ * once no process-wide counter window ({@code procfs} in process scope) is open, because the kernel adds a
+ * child's I/O to its parent's counters when the child is reaped.
  *
- * <p>Why a recorder per session and not one long-lived disabled recorder: a disabled recorder still makes every
- * system call of the JVM pay for the tracepoint hook outside any block (small, but measured and not zero), and
- * the rule is that nothing outside a block is slowed unless asked. The price is a start per session (spawning
- * perf and attaching it, then stopping it: about 200 ms on this project's loaded 2-CPU VM); {@code iops.perf.linger}
- * trades it for a disabled perf kept between sessions.
+ * <p>Nested and concurrent sessions each have their own perf. perf sees every system call of the JVM, including
+ * other providers' own work; it drops the calls a thread made while the session was starting or stopping a
+ * profiler ({@link dev.iops.spi.SelfIo#ownWork}), those of the library's own processes, and in process scope
+ * those of the JVM's service threads.
+ *
+ * <p>Why a recorder per session and not one long-lived disabled recorder by default: a disabled recorder still
+ * makes every system call pay for the tracepoint hook outside any block (about 0.03 us; not zero), on every
+ * process of the machine, and keeps a perf process attached to the JVM; the rule is that nothing outside a block
+ * is slowed unless asked. The price is a perf start per session (about 130 ms on this project's 2-CPU VM);
+ * {@code iops.perf.linger} trades it for a disabled perf kept between sessions (a warm session then costs a few
+ * milliseconds; both measured in {@code StraceBenchmark}).
  *
  * <h2>Paths</h2>
  * Tracepoints carry descriptor numbers, not names: descriptors are resolved through {@code /proc/self/fd} at
@@ -52,10 +61,10 @@ import java.util.Set;
  *       unset). If the block makes calls faster than perf saves them, events are lost and the session fails with
  *       an {@link dev.iops.IncompleteReportException} carrying what was seen: never a silent undercount.</li>
  *   <li>{@code iops.perf.linger} (milliseconds, default {@code 0}): keep one disabled perf attached for this
- *       long after a session, so that the next session enables it (an acknowledgement, well under a millisecond)
- *       and rotates its file at the end (SIGUSR2) instead of spawning and stopping perf. While it idles, every
- *       system call of the JVM passes perf's disabled tracepoint hooks: a small cost outside any block, which is
- *       why it is off unless asked (both measured in {@code StraceBenchmark}).</li>
+ *       long after a session, so that the next session enables it (an acknowledgement, about a millisecond)
+ *       instead of spawning perf; its file grows by each session's events (a recorder past 256 MiB is not kept).
+ *       While it idles, every system call passes perf's disabled tracepoint hooks: a small cost outside any
+ *       block, which is why it is off unless asked.</li>
  *   <li>{@code iops.perf.timeout} (milliseconds, default {@code 10000}): how long to wait for each of perf's
  *       answers (start, acknowledgement, exit, decoding progress) before failing with a clear error.</li>
  * </ul>

@@ -1,9 +1,6 @@
 package dev.iops.linux;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import dev.iops.spi.ProfilerStartException;
-import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.SelfIo;
 import dev.iops.tracer.ChildProcess;
 import dev.iops.tracer.TraceFile;
@@ -11,70 +8,81 @@ import dev.iops.tracer.TraceFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * One {@code perf record} process attached to this JVM, disabled until {@link #enable()}, and the private
- * directory it writes to. A per-session recorder is {@linkplain #finish() finished} (perf writes its file and
- * exits); a lingering one ({@code iops.perf.linger}) is {@linkplain #rotate() rotated} instead (SIGUSR2: perf
- * closes the file of everything since the last rotation and goes on, disabled), so the next session skips the
- * spawn. Not thread-safe: one session uses it at a time.
+ * One {@code perf record} process attached to this JVM, disabled except inside windows, and the private directory
+ * it writes to. perf appends to one file for its whole life; each window is the slice of records written between
+ * its {@link #enable()} and the end of its {@link #drain()}, read while perf goes on ({@link #read}). perf is never
+ * asked to finish its file (it would re-read the kernel's symbol table, about 30 ms): it is killed when it is no
+ * longer needed, and its file deleted. Not thread-safe: one session uses it at a time.
  */
 final class PerfRecorder implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PerfRecorder.class);
     private static final Duration POLL = Duration.ofNanos(100_000);
-    /** perf exits within ~100 ms of SIGTERM; a stuck one is killed after this. */
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    /** A recorder whose file grew past this is not kept for another session: the next one starts afresh. */
+    static final long MAX_FILE_BYTES = 256L << 20;
     private static final int MAX_ATTEMPTS = 3;
-    private static final int SIGUSR2 = 12; // same number on x86-64, arm64 and riscv64
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Directories of recorders not closed yet: the JVM's exit deletes them (perf itself is killed by its hook). */
+    private static final java.util.Set<Path> OPEN_DIRS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        SelfIo.atExit(() -> OPEN_DIRS.forEach(PerfRecorder::deleteTree));
+    }
 
     private final PerfRecording.Settings settings;
     private final Path dir;
     private final Path data;
     private final SelfIo.Registration ownDir;
-    private final boolean rotating;
     private ChildProcess process;
-    private int logConsumed;
+    private FileChannel file;
+    private long consumed;
 
-    private PerfRecorder(PerfRecording.Settings settings, Path dir, boolean rotating) {
+    private PerfRecorder(PerfRecording.Settings settings, Path dir) {
         this.settings = settings;
         this.dir = dir;
         this.data = dir.resolve("io.data");
         this.ownDir = SelfIo.ownPath(dir);
-        this.rotating = rotating;
+        OPEN_DIRS.add(dir);
     }
 
     /**
      * Spawns perf, attached to this JVM and disabled; retried when a JVM thread exits during the attach.
      *
      * @param settings what to run
-     * @param rotating true to keep it alive across sessions (rotated, not finished)
      * @param ownTime  books perf's process as this provider's own
      * @return the recorder, disabled
      * @throws ProfilerStartException if perf cannot start; the message quotes it and says what to do
      */
-    static PerfRecorder start(PerfRecording.Settings settings, boolean rotating, PerfOwnTime ownTime) {
+    static PerfRecorder start(PerfRecording.Settings settings, PerfOwnTime ownTime) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("iops-perf-");
+            dir = privateDirectory();
         } catch (IOException e) {
             throw new ProfilerStartException("perf could not prepare its private directory in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage()
                     + ". Check the temp directory, or use -Diops.profiler=strace.", e);
         }
-        PerfRecorder r = new PerfRecorder(settings, dir, rotating);
+        PerfRecorder r = new PerfRecorder(settings, dir);
         for (int attempt = 1; ; attempt++) {
             try {
                 r.spawn(ownTime);
                 return r;
             } catch (IOException e) {
                 String log = r.log();
-                r.process.close();
+                if (r.process != null) {
+                    r.process.close();
+                }
                 // perf attaches to each thread of the JVM in turn; one that exits meanwhile fails the attach
                 if (attempt < MAX_ATTEMPTS && log.contains("No such process")) {
                     continue;
@@ -88,26 +96,37 @@ final class PerfRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * A directory only this user can enter, named {@code iops-perf-<pid>-<n>} in the temp directory: no random
+     * name, because drawing one reads {@code /dev/urandom} inside whatever window another session has open.
+     */
+    private static Path privateDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long pid = ProcessHandle.current().pid();
+        while (true) {
+            Path dir = tmp.resolve("iops-perf-" + pid + "-" + SEQUENCE.incrementAndGet());
+            try {
+                return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException taken) {
+                // left by an earlier JVM with the same pid: try the next number
+            }
+        }
+    }
+
     private void spawn(PerfOwnTime ownTime) throws IOException {
         java.util.List<String> cmd = PerfProfiler.recordCommand(settings.perf(), settings.table(),
                 ProcessHandle.current().pid(), settings.bufferPages(), data);
-        if (rotating) {
-            cmd.add(2, "--switch-output=signal");
-        }
         try {
             process = ChildProcess.of(PerfProfiler.NAME, cmd).pipes().stderrTo(dir.resolve("record.log"))
-                    .deleteOnClose(data).grace(GRACE).start();
+                    .deleteOnClose(data).killOnClose().grace(Duration.ofSeconds(2)).start();
         } catch (IOException e) {
             throw new IOException("could not be started (" + e.getMessage() + ")", e);
         }
         ownTime.process(process.pid());
-        logConsumed = 0;
-        command("ping"); // perf answers once its events are open: attached, still disabled
-    }
-
-    /** @return true when this recorder survives its session (rotated, not finished) */
-    boolean rotating() {
-        return rotating;
+        command("ping"); // perf answers once its events are open: attached, still disabled, its header written
+        file = FileChannel.open(data, StandardOpenOption.READ); // this attempt's file (perf renames an older one)
+        consumed = 0;
     }
 
     /** @throws IOException if perf does not acknowledge */
@@ -118,6 +137,36 @@ final class PerfRecorder implements AutoCloseable {
     /** @throws IOException if perf does not acknowledge */
     void disable() throws IOException {
         command("disable");
+    }
+
+    /**
+     * Waits until perf has written every event recorded before the last {@link #disable()}: perf answers a
+     * command, then copies its ring buffers to the file, then waits for the next command; so once a second
+     * command after {@code disable} is answered, one full copy after the disable is done.
+     *
+     * @throws IOException if perf does not acknowledge
+     */
+    void drain() throws IOException {
+        command("ping");
+        command("ping");
+    }
+
+    /**
+     * Reads the records written since the previous read.
+     *
+     * @param sink receives the events, in time order
+     * @return what the slice held
+     * @throws IOException if the file cannot be read
+     */
+    PerfData.Summary read(PerfData.Events sink) throws IOException {
+        PerfData.Slice slice = PerfData.readFrom(file, consumed, sink);
+        consumed = slice.end();
+        return slice.summary();
+    }
+
+    /** @return true if this recorder may serve another session (alive, its file not too large) */
+    boolean reusable() {
+        return process.isAlive() && consumed < MAX_FILE_BYTES;
     }
 
     /** @return true while perf runs */
@@ -135,81 +184,22 @@ final class PerfRecorder implements AutoCloseable {
         return process.describeExit();
     }
 
-    /**
-     * Ends a per-session recorder: perf writes its file and exits.
-     *
-     * @return the data file
-     * @throws RecordingFailedException if perf does not exit cleanly in time
-     */
-    Path finish() {
-        try {
-            command("stop");
-        } catch (IOException e) {
-            throw failed(e);
-        }
-        int exit = process.waitExit(settings.timeout());
-        if (exit != 0) {
-            throw new RecordingFailedException(exit == -1
-                    ? "perf record (pid " + process.pid() + ") did not write its data within "
-                    + settings.timeout().toMillis() + " ms of the end of the block; raise -D"
-                    + PerfProfiler.TIMEOUT_PROPERTY
-                    : "perf record exited with status " + exit + " at the end of the block: "
-                    + PerfMessages.lastLines(log(), 3));
-        }
-        return data;
-    }
-
-    /**
-     * Rotates a lingering recorder: perf closes a file with everything since the last rotation and goes on.
-     * Waits for perf's {@code Dump <file>} line, polling its log, at most the timeout.
-     *
-     * @return the closed file; the caller deletes it
-     * @throws RecordingFailedException if perf does not rotate in time
-     */
-    Path rotate() {
-        if (LibC.INSTANCE.kill((int) process.pid(), SIGUSR2) != 0) {
-            throw new RecordingFailedException("perf record (pid " + process.pid() + ") could not be signalled to "
-                    + "write the block's events (errno " + Native.getLastError() + ")");
-        }
-        Path[] dumped = new Path[1];
-        try {
-            ChildProcess.Readiness r = process.awaitReady(() -> {
-                String log = log();
-                int at = log.indexOf("Dump ", logConsumed);
-                int end = at < 0 ? -1 : log.indexOf(" ]", at);
-                if (end < 0) {
-                    return false;
-                }
-                dumped[0] = Path.of(log.substring(at + 5, end).trim());
-                logConsumed = end;
-                return true;
-            }, settings.timeout(), POLL);
-            if (r != ChildProcess.Readiness.READY) {
-                throw new IOException(r == ChildProcess.Readiness.EXITED ? "exited (" + describeExit() + ")"
-                        : "did not write the block's events within " + settings.timeout().toMillis() + " ms");
-            }
-        } catch (IOException e) {
-            throw failed(e);
-        }
-        return dumped[0];
-    }
-
     /** Writes a control command and waits for perf's {@code ack} (perf answers in well under 1 ms when warm). */
     private void command(String cmd) throws IOException {
         byte[] bytes = (cmd + "\n").getBytes(StandardCharsets.US_ASCII);
         OutputStream control = process.stdin();
         control.write(bytes);
         control.flush();
-        SelfIo.count(0, 0, 1, bytes.length);
+        own(true, bytes.length);
         InputStream acks = process.stdout();
         StringBuilder answer = new StringBuilder();
         byte[] buf = new byte[64];
         ChildProcess.Readiness r = process.awaitReady(() -> {
             int n = acks.available();
             if (n > 0) {
-                int got = acks.read(buf, 0, Math.min(n, buf.length));
-                SelfIo.count(1, Math.max(0, got), 0, 0);
-                answer.append(new String(buf, 0, Math.max(0, got), StandardCharsets.US_ASCII));
+                int got = Math.max(0, acks.read(buf, 0, Math.min(n, buf.length)));
+                own(false, got);
+                answer.append(new String(buf, 0, got, StandardCharsets.US_ASCII));
             }
             return answer.indexOf("ack\n") >= 0;
         }, settings.timeout(), POLL);
@@ -223,10 +213,20 @@ final class PerfRecorder implements AutoCloseable {
         }
     }
 
+    /** One call on the control pipe: booked for counters, and as pathless for JVM-level providers (jfr). */
+    private static void own(boolean write, long bytes) {
+        if (write) {
+            SelfIo.count(0, 0, 1, bytes);
+        } else {
+            SelfIo.count(1, bytes, 0, 0);
+        }
+        SelfIo.countUnnamed(write, bytes);
+    }
+
     /** @return a failure during the block, quoting perf */
-    RecordingFailedException failed(IOException e) {
+    dev.iops.spi.RecordingFailedException failed(IOException e) {
         String log = log();
-        return new RecordingFailedException("perf record failed during the block: " + e.getMessage()
+        return new dev.iops.spi.RecordingFailedException("perf record failed during the block: " + e.getMessage()
                 + (log.isBlank() ? "" : "; it said: " + PerfMessages.lastLines(log, 3)), e);
     }
 
@@ -236,37 +236,41 @@ final class PerfRecorder implements AutoCloseable {
         return text == null ? "" : text;
     }
 
-    /** Ends perf (if running) and deletes the directory. Idempotent, never throws. */
+    /**
+     * Deletes the directory, then kills perf: its files may go while it holds them open (it makes no new ones), so
+     * nothing of it is left once its process is gone. Idempotent, never throws.
+     */
     @Override
     public void close() {
         try {
+            if (file != null) {
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    // read-only: nothing was lost
+                }
+            }
+            deleteTree(dir);
+            OPEN_DIRS.remove(dir);
+        } finally {
             if (process != null) {
                 process.close();
-            }
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        // left for the OS temp cleaner; nothing else to do
-                    }
-                });
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // gone already, or a file vanished while listing: what is left goes with the directory below
-            }
-            try {
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                LOG.warn("iops: perf's directory {} could not be deleted: {}", dir, e.toString());
             }
             ownDir.close();
         }
     }
 
-    private interface LibC extends Library {
-        LibC INSTANCE = Native.load("c", LibC.class);
-
-        int kill(int pid, int signal);
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // left for the OS temp cleaner; nothing else to do
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // gone already, or a file vanished while listing
+        }
     }
 }

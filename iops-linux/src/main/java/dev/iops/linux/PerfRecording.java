@@ -9,10 +9,7 @@ import dev.iops.spi.RecordingResult;
 import dev.iops.spi.SelfIo;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +33,7 @@ final class PerfRecording implements Recording {
     private final long tid;
     private PerfRecorder recorder;
     private SelfIo.Registration attached;
+    private SelfIo.Registration ownWork;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
     private long beginNanos;
     private Runnable stopStretch;
@@ -67,8 +65,9 @@ final class PerfRecording implements Recording {
         try {
             recorder = pool.take();
             if (recorder == null) {
-                recorder = PerfRecorder.start(settings, !settings.linger().isZero(), ownTime);
+                recorder = PerfRecorder.start(settings, ownTime);
             }
+            ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are marked
             try {
                 recorder.enable();
             } catch (IOException e) {
@@ -115,33 +114,30 @@ final class PerfRecording implements Recording {
         }
         try {
             recorder.disable();
+            recorder.drain();
         } catch (IOException e) {
             throw recorder.failed(e);
         } finally {
             attached.close();
         }
-        Path data = recorder.rotating() ? recorder.rotate() : recorder.finish();
         Map<Long, TraceWindow.Target> startAt = startFds;
         PerfWindow window = new PerfWindow(settings.table(), beginNanos, endNanos,
                 scope == Scope.THREAD ? tid : -1, ProcessHandle.current().pid(), startAt::get, endFds::get,
                 SelfIo::isOwnPath, pid -> ownTime.isOwnProcess(pid) || SelfIo.isOwnProcess(pid),
                 // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
-                (t, nanos) -> ownTime.isOwn(t, nanos) || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
+                (t, nanos) -> ownTime.isOwn(t, nanos) || SelfIo.isOwnWork(t, nanos)
+                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
         PerfData.Summary summary;
-        try (FileChannel file = FileChannel.open(data, StandardOpenOption.READ)) {
-            summary = PerfData.read(file, window);
+        try {
+            summary = recorder.read(window);
         } catch (IOException e) {
             throw new RecordingFailedException("perf's data file for the block could not be read: " + e, e);
-        } finally {
-            if (recorder.rotating()) {
-                deleteQuietly(data);
-            }
         }
         window.finish();
         if (summary.lost() > 0) {
             throw new RecordingFailedException(PerfMessages.lost(summary.lost(), summary.samples()));
         }
-        reusable = recorder.rotating();
+        reusable = !settings.linger().isZero();
         List<String> notes = new ArrayList<>();
         if (window.unresolved() > 0) {
             notes.add("perf: " + window.unresolved() + " operations have no path: their descriptors were opened and "
@@ -149,14 +145,6 @@ final class PerfRecording implements Recording {
                     + "numbers; paths come from /proc/self/fd at the block's start and end)");
         }
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // the recorder's directory is deleted when it ends
-        }
     }
 
     @Override
@@ -171,12 +159,15 @@ final class PerfRecording implements Recording {
             }
             if (recorder != null) {
                 if (reusable) {
-                    pool.give(recorder, settings.linger()); // disabled, rotated: the next session skips the spawn
+                    pool.give(recorder, settings.linger()); // disabled, drained: the next session skips the spawn
                 } else {
-                    recorder.close();
+                    PerfPool.end(recorder);
                 }
             }
         } finally {
+            if (ownWork != null) {
+                ownWork.close();
+            }
             if (stopStretch != null) {
                 stopStretch.run();
             }

@@ -37,6 +37,24 @@ final class StraceTracer implements SharedTracer.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(StraceTracer.class);
     /** Markers are readlink calls on paths under this directory, which does not exist. */
     static final String MARKER_DIR = "/nonexistent/iops-strace/";
+    /** Marks the start of a stretch of the library's own work on a thread ({@link SelfIo#ownWork}). */
+    static final String OWN_WORK_BEGIN = MARKER_DIR + "own-work-begin";
+    /** Marks its end. */
+    static final String OWN_WORK_END = MARKER_DIR + "own-work-end";
+    private static final SelfIo.OwnWorkMarks OWN_WORK_MARKS = new SelfIo.OwnWorkMarks() {
+        private final Path begin = Path.of(OWN_WORK_BEGIN);
+        private final Path end = Path.of(OWN_WORK_END);
+
+        @Override
+        public void begin() {
+            marker(begin);
+        }
+
+        @Override
+        public void end() {
+            marker(end);
+        }
+    };
     /** {@code iops-strace-<pid>-}: the pid keeps this JVM's files apart from other JVMs' in a shared temp dir. */
     static final String PREFIX = "iops-strace-" + ProcessHandle.current().pid() + "-";
     private static final Duration POLL = Duration.ofNanos(200_000);
@@ -60,6 +78,7 @@ final class StraceTracer implements SharedTracer.Attachment {
     private final AffinityHelper helper;
     private final Yama.Grant grant;
     private final SelfIo.Registration attached;
+    private final SelfIo.Registration marks;
 
     private StraceTracer(ChildProcess child, TraceFile trace, Path errFile, Set<String> ownPaths, String token,
                          int cpu, AffinityHelper helper, Yama.Grant grant) {
@@ -72,6 +91,7 @@ final class StraceTracer implements SharedTracer.Attachment {
         this.helper = helper;
         this.grant = grant;
         this.attached = SelfIo.attachedTracer(StraceProfiler.NAME);
+        this.marks = SelfIo.markOwnWork(OWN_WORK_MARKS); // strace sees calls in order, not on nanoTime's clock
     }
 
     /**
@@ -388,6 +408,7 @@ final class StraceTracer implements SharedTracer.Attachment {
     /** Stops strace (it detaches from every thread on SIGTERM; exit 143 is normal) and deletes its files. */
     @Override
     public void detach() {
+        marks.close();
         child.close();
         if (grant != null) {
             grant.close();

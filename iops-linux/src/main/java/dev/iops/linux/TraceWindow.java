@@ -56,7 +56,8 @@ final class TraceWindow implements TraceFileReader.LineSink {
      * @param sink        receives the operations
      */
     TraceWindow(String beginMarker, String endMarker, boolean threadOnly, Set<String> excluded, OpSink sink) {
-        this.window = new MarkerWindow<>(beginMarker, endMarker, threadOnly, excluded);
+        this.window = new MarkerWindow<>(beginMarker, endMarker, threadOnly, excluded, StraceTracer.OWN_WORK_BEGIN,
+                StraceTracer.OWN_WORK_END);
         this.sink = sink;
     }
 

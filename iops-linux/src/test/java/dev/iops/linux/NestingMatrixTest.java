@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * file: the inner report must show exactly its own, the outer exactly both, and neither any read.
  */
 class NestingMatrixTest {
-    // perf is not in it yet: its own work and the others' are not taken out of each other (reports say so)
-    private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr");
+    private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr",
+            PerfProfiler.NAME);
 
     @TempDir
     Path dir;
@@ -65,10 +65,18 @@ class NestingMatrixTest {
         // Warm both paths (first recordings, class loading), nested the same way as measured.
         run(outer, inner, scope, a, b);
         run(outer, inner, scope, a, b);
-        java.util.Map<String, String> threadsBefore = threadIo();
-        IopsReport[] reports = run(outer, inner, scope, a, b);
-        java.util.Map<String, String> threadsAfter = threadIo();
-        threadsAfter.entrySet().removeIf(e -> e.getValue().equals(threadsBefore.get(e.getKey())));
+        IopsReport[] reports;
+        java.util.Map<String, String> threadsAfter;
+        int attempt = 0;
+        do {
+            // In process scope every thread counts, Surefire's own too: its command reader reads the fork's stdin
+            // now and then (31 B). That is real I/O of the process, not the library's: measure again if it did.
+            java.util.Map<String, String> threadsBefore = threadIo();
+            reports = run(outer, inner, scope, a, b);
+            threadsAfter = threadIo();
+            threadsAfter.entrySet().removeIf(e -> e.getValue().equals(threadsBefore.get(e.getKey())));
+        } while (scope == Scope.PROCESS && ++attempt < 3
+                && threadsAfter.keySet().stream().anyMatch(k -> k.contains(" surefire")));
         System.out.println("[nesting " + inner + " inside " + outer + ", " + scope + "] threads whose I/O changed: "
                 + threadsAfter);
         IopsReport o = reports[0];
@@ -77,31 +85,6 @@ class NestingMatrixTest {
                 Workloads.BLOCKS, Workloads.TOTAL);
         Workloads.assertExact(inner + " inside " + outer + ", " + scope + ": the outer report", o, 0, 0,
                 2L * Workloads.BLOCKS, 2 * Workloads.TOTAL);
-    }
-
-    static Stream<Arguments> perfPairs() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (String other : PROVIDERS) {
-            pairs.add(Arguments.of("perf", other));
-            pairs.add(Arguments.of(other, "perf"));
-        }
-        return pairs.stream();
-    }
-
-    /** perf nested with another provider is not exact yet: both reports must say so, never pass it off as exact. */
-    @ParameterizedTest(name = "{1} inside {0}")
-    @MethodSource("perfPairs")
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void perfNestedWithAnotherProviderSaysItsCountsMayHoldTheOthersWork(String outer, String inner) throws IOException {
-        assumeUsable(outer);
-        assumeUsable(inner);
-        Path a = dir.resolve("outer.bin");
-        Path b = dir.resolve("inner.bin");
-        IopsReport[] reports = run(outer, inner, Scope.THREAD, a, b);
-        for (IopsReport r : reports) {
-            assertThat(r.notes()).as("notes of the %s report", r.profiler())
-                    .anyMatch(n -> n.startsWith("this block overlapped sessions of perf and another provider"));
-        }
     }
 
     /** Each thread's name and syscr/syscw, to name the thread behind a failure. */

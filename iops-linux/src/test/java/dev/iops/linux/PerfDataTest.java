@@ -125,4 +125,47 @@ class PerfDataTest {
         assertThatThrownBy(() -> read(f, new long[1])).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("not a little-endian perf.data file");
     }
+
+    @Test
+    void aGrowingFileIsReadInSlicesEachFromWhereThePreviousEndedAndAPartialRecordWaitsForTheNext()
+            throws IOException {
+        byte[] firstEnter = sample(ID_ENTER, 7, 1_000, 1, 3, 0x7f00);
+        byte[] firstExit = sample(ID_EXIT, 7, 1_500, 1, 4096, 0);
+        byte[] secondEnter = sample(ID_ENTER, 8, 5_000, 0, 4, 0x7f00);
+        byte[] secondExit = sample(ID_EXIT, 8, 5_200, 0, 100, 0);
+        Path f = file(firstEnter, firstExit);
+        long headerAndFirst = Files.size(f);
+        // perf writes the data size into the header only when it ends: a live file says 0
+        try (FileChannel c = FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0), 48);
+        }
+        List<Op> ops = new ArrayList<>();
+        PerfData.Slice one;
+        try (FileChannel c = FileChannel.open(f)) {
+            one = PerfData.readFrom(c, 0, PerfWindow.offline(PerfSyscalls.X86_64, ops::add));
+        }
+        assertThat(ops).containsExactly(new Op(OpKind.WRITE, 4096, 7, TargetKind.UNKNOWN, null, -1, 500, false));
+        assertThat(one.end()).isEqualTo(headerAndFirst);
+        // the next session's records, and half of a record perf is still writing
+        byte[] half = java.util.Arrays.copyOf(secondEnter, 20);
+        Files.write(f, concat(secondEnter, secondExit, half), java.nio.file.StandardOpenOption.APPEND);
+        ops.clear();
+        PerfData.Slice two;
+        try (FileChannel c = FileChannel.open(f)) {
+            two = PerfData.readFrom(c, one.end(), PerfWindow.offline(PerfSyscalls.X86_64, ops::add));
+        }
+        assertThat(ops).as("only the second slice's call").containsExactly(
+                new Op(OpKind.READ, 100, 8, TargetKind.UNKNOWN, null, -1, 200, false));
+        assertThat(two.summary().samples()).isEqualTo(2);
+        assertThat(two.end()).as("the partial record is left for the next read")
+                .isEqualTo(headerAndFirst + secondEnter.length + secondExit.length);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
 }

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * perf with {@code iops.perf.linger}: one disabled perf kept between sessions and rotated (SIGUSR2) at the end of
- * each, against the compatibility kit's exact truths, and gone when the linger ends.
+ * perf with {@code iops.perf.linger}: one disabled perf kept between sessions, each session reading its slice of
+ * perf's one growing file, against the compatibility kit's exact truths, and gone when the linger ends.
  */
 @Timeout(120)
 class PerfLingerContractTest extends ProfilerContract {
