@@ -101,7 +101,11 @@ public final class IopsSession implements AutoCloseable {
 
     /** One cleaner thread for the library, started with the first session. */
     private static final class Cleaners {
-        static final Cleaner CLEANER = Cleaner.create();
+        static final Cleaner CLEANER = Cleaner.create(r -> {
+            Thread t = new Thread(SelfIo.ownThread(r), "iops-cleaner");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Releases the recording of a session that nobody stopped; holds no reference to the session. */

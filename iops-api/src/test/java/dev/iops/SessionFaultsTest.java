@@ -240,6 +240,16 @@ class SessionFaultsTest {
             assertThat(SelfIo.isOwnWork(tid + 1, inside)).as("another thread").isFalse();
             assertThat(SelfIo.isOwnWork(tid, before)).as("before the stretch").isFalse();
             assertThat(SelfIo.isOwnWork(tid, after)).as("after it ended").isFalse();
+            long afterInner;
+            try (SelfIo.OwnWork outer = SelfIo.ownWork()) {
+                try (SelfIo.OwnWork nested = SelfIo.ownWork()) {
+                    assertThat(SelfIo.isOwnWork(tid, System.nanoTime())).as("inside a nested stretch").isTrue();
+                }
+                afterInner = System.nanoTime();
+            }
+            assertThat(SelfIo.isOwnWork(tid, afterInner)).as("the outer stretch, after the nested one ended").isTrue();
+            assertThat(SelfIo.isOwnWork(tid, inside)).as("an earlier stretch, among later ones").isTrue();
+            assertThat(SelfIo.isOwnWork(tid, after)).as("between stretches").isFalse();
         }
         assertThat(SelfIo.isOwnWork(tid, inside)).as("forgotten once no window reads them").isFalse();
     }

@@ -29,7 +29,7 @@ final class WarmUp {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
             return;
         }
-        Thread t = new Thread(() -> run(profilers), "iops-warm-up");
+        Thread t = new Thread(dev.iops.spi.SelfIo.ownThread(() -> run(profilers)), "iops-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();

@@ -46,6 +46,7 @@ final class JfrWindow implements Recording {
     private final long threadId;
     private final boolean callSites;
     private Instant origin;
+    private long marksAtStart;
     private boolean closed;
 
     private JfrWindow(jdk.jfr.Recording recording, Path file, long threadId, boolean callSites) {
@@ -107,12 +108,15 @@ final class JfrWindow implements Recording {
                     settings.withoutStackTrace();
                 }
             }
+            recording.enable(OwnWorkEvent.NAME).withThreshold(Duration.ZERO).withoutStackTrace();
             // Set before start() so that stop() writes the file directly, without a separate dump.
             recording.setDestination(file);
             ExitHook.ensure();
             JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD,
                     callSites);
+            OwnWorkMarks.windowOpened();
             OPEN.add(window);
+            window.marksAtStart = OwnWorkMarks.committed();
             recording.start();
             registerRepository();
             // Last: the window is open. Events carry wall-clock Instants derived from JFR's ticks; Instant.now()
@@ -154,16 +158,24 @@ final class JfrWindow implements Recording {
     }
 
     private RecordingResult stopUninterrupted(OpSink sink) {
+        long marks = OwnWorkMarks.committed() - marksAtStart;
         try {
             recording.stop(); // first: close the window; JFR writes the destination file now
         } catch (RuntimeException e) {
             throw new RecordingFailedException("jfr could not stop its recording: " + e, e);
         }
         try (RecordingFile in = new RecordingFile(file)) {
+            // Own work marked inside the window (a nested session's start and stop): a first pass collects the
+            // stretches. One mark is this session's own, where its stop began (all after it is left out anyway).
+            OwnWorkMarks.Stretches own = marks <= 1 ? OwnWorkMarks.Stretches.NONE : OwnWorkMarks.read(file);
             // Streamed: one event at a time, so memory does not grow with the number of operations.
             while (in.hasMoreEvents()) {
                 RecordedEvent event = in.readEvent();
-                if (threadId != JfrEvents.NO_THREAD && JfrEvents.threadId(event) != threadId) {
+                long thread = JfrEvents.threadId(event);
+                if (threadId != JfrEvents.NO_THREAD && thread != threadId) {
+                    continue;
+                }
+                if (own.contains(thread, event.getStartTime())) {
                     continue;
                 }
                 Op op = JfrEvents.toOp(event, origin, callSites);
@@ -185,7 +197,9 @@ final class JfrWindow implements Recording {
             }
             closed = true;
         }
-        OPEN.remove(this);
+        if (OPEN.remove(this)) {
+            OwnWorkMarks.windowClosed();
+        }
         try {
             recording.close();
         } catch (RuntimeException ignored) {

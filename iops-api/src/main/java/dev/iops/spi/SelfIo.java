@@ -547,23 +547,31 @@ public final class SelfIo {
 
     // ---- own work: stretches of time a thread spent on the library's work (starting, stopping a recording) ----
 
-    /** One stretch on one OS thread; {@code to} is {@link Long#MAX_VALUE} while it runs. */
+    /** One stretch of one OS thread; {@code to} is {@link Long#MAX_VALUE} while it runs. */
     private static final class Stretch {
-        final long tid;
         final long from;
         volatile long to = Long.MAX_VALUE;
 
-        Stretch(long tid, long from) {
-            this.tid = tid;
+        Stretch(long from) {
             this.from = from;
         }
     }
 
-    private static final java.util.List<Stretch> STRETCHES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Per OS thread, its stretches in time order, never overlapping (a nested stretch is covered already). */
+    private static final java.util.Map<Long, java.util.List<Stretch>> STRETCHES = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger OWN_WORK_READERS =
             new java.util.concurrent.atomic.AtomicInteger();
     private static final java.util.List<OwnWorkMarks> OWN_WORK_MARKS = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final OwnWork NO_WORK = () -> { };
+    private static final java.util.concurrent.atomic.AtomicInteger OWN_WORK_METERS =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final ThreadLocal<MeteredStretch> METERED = new ThreadLocal<>();
+
+    static {
+        // Loaded with SelfIo, before any window: on a first use inside one, loading them would read the jar
+        // before a stretch could take it in.
+        java.util.List.of(Stretch.class, MeteredStretch.class, OwnWork.class, NO_WORK.getClass());
+    }
 
     /** A stretch of own work on the calling thread, ended by {@link #close()}. */
     public interface OwnWork extends AutoCloseable {
@@ -594,29 +602,117 @@ public final class SelfIo {
      * @return the stretch; close it on the same thread
      */
     public static OwnWork ownWork() {
+        // The time first, then the marks: whatever follows (class loading on a first use, too) lies inside.
+        long from = System.nanoTime();
         boolean record = OWN_WORK_READERS.get() > 0;
-        if (!record && OWN_WORK_MARKS.isEmpty()) {
+        boolean meter = OWN_WORK_METERS.get() > 0 && METERED.get() == null;
+        if (!record && !meter && OWN_WORK_MARKS.isEmpty()) {
             return NO_WORK;
+        }
+        MeteredStretch metered = null;
+        if (meter) { // before the marks: a mark's first use may load a class (read a jar), which the meter must see
+            metered = new MeteredStretch();
+            METERED.set(metered);
+        }
+        Object[] marks = OWN_WORK_MARKS.toArray();
+        for (Object m : marks) {
+            ((OwnWorkMarks) m).begin();
         }
         Stretch s = null;
         if (record) {
             long tid = osThreadId();
             if (tid >= 0) {
-                s = new Stretch(tid, System.nanoTime());
-                STRETCHES.add(s);
+                java.util.List<Stretch> mine = STRETCHES.computeIfAbsent(tid, k -> new java.util.ArrayList<>());
+                synchronized (mine) {
+                    if (mine.isEmpty() || mine.get(mine.size() - 1).to != Long.MAX_VALUE) {
+                        s = new Stretch(from);
+                        mine.add(s);
+                    }
+                }
             }
         }
-        java.util.List<OwnWorkMarks> marks = List.copyOf(OWN_WORK_MARKS);
-        marks.forEach(OwnWorkMarks::begin);
         Stretch stretch = s;
+        MeteredStretch m = metered;
         return () -> {
-            for (int i = marks.size() - 1; i >= 0; i--) {
-                marks.get(i).end();
+            if (m != null) {
+                METERED.remove();
+                m.book();
+            }
+            for (int i = marks.length - 1; i >= 0; i--) {
+                ((OwnWorkMarks) marks[i]).end();
             }
             if (stretch != null) {
                 stretch.to = System.nanoTime();
             }
         };
+    }
+
+    /**
+     * A stretch of own work measured whole with a {@link Meter}: everything the thread did in it (class loading
+     * from the library's jars on a first use, too) is booked, less what the code inside booked itself. Its metering
+     * pauses while a counting provider reads its counters ({@link #settleOwnWork}, {@link #resumeOwnWork}).
+     */
+    private static final class MeteredStretch {
+        private Meter meter;
+        private Totals booked;
+
+        MeteredStretch() {
+            restart();
+        }
+
+        /** Books the segment since the start (or the last resume), once; then nothing runs until a restart. */
+        void book() {
+            if (meter == null) {
+                return;
+            }
+            Totals inside = thread().minus(booked);
+            Meter m = meter;
+            meter = null;
+            m.close(); // books all the thread did in the segment...
+            if (m.exact()) { // ...once (a platform that cannot measure books nothing, and corrects nothing)
+                count(-inside.readOps(), -inside.bytesRead(), -inside.writeOps(), -inside.bytesWritten());
+            }
+        }
+
+        void restart() {
+            if (meter == null) {
+                meter = meterFactory.start();
+                booked = thread();
+            }
+        }
+    }
+
+    /**
+     * A counting window ({@code procfs}, OS counters) opened: from now on stretches of own work are metered as a
+     * whole, so that what the library does on a first use (loading its classes from their jars, inside this
+     * window) is taken out too. Costs two reads of the thread's counters per stretch while registered.
+     *
+     * @return the registration; close it when the window's recording closes
+     */
+    public static Registration meterOwnWork() {
+        OWN_WORK_METERS.incrementAndGet();
+        return once(OWN_WORK_METERS::decrementAndGet);
+    }
+
+    /**
+     * Books the calling thread's own work so far, if it is inside a metered stretch, and pauses the metering: a
+     * counting provider calls it right before it reads its counters (at a window's start and at its end), and
+     * {@link #resumeOwnWork} right after, so own work before a window opens is not booked inside it, and own work
+     * inside it is booked before it closes.
+     */
+    public static void settleOwnWork() {
+        MeteredStretch m = METERED.get();
+        if (m != null) {
+            m.book();
+        }
+    }
+
+    /** Resumes the metering that {@link #settleOwnWork} paused, if the calling thread is in a metered stretch. */
+    public static void resumeOwnWork() {
+        MeteredStretch m = METERED.get();
+        if (m != null) {
+            m.restart();
+        }
     }
 
     /**
@@ -627,12 +723,26 @@ public final class SelfIo {
      * @return true if it lies in a stretch of {@link #ownWork} on that thread
      */
     public static boolean isOwnWork(long tid, long nanos) {
-        for (Stretch s : STRETCHES) {
-            if (s.tid == tid && nanos >= s.from && nanos <= s.to) {
-                return true;
-            }
+        java.util.List<Stretch> mine = STRETCHES.get(tid);
+        if (mine == null) {
+            return false;
         }
-        return false;
+        synchronized (mine) {
+            // the last stretch that began at or before the time: the only one that can hold it
+            int lo = 0;
+            int hi = mine.size() - 1;
+            int found = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (mine.get(mid).from <= nanos) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return found >= 0 && nanos <= mine.get(found).to;
+        }
     }
 
     /**
@@ -660,6 +770,41 @@ public final class SelfIo {
     public static Registration markOwnWork(OwnWorkMarks marks) {
         OWN_WORK_MARKS.add(java.util.Objects.requireNonNull(marks, "marks"));
         return once(() -> OWN_WORK_MARKS.remove(marks));
+    }
+
+    private static final java.util.Map<Long, Integer> OWN_THREADS = new ConcurrentHashMap<>();
+
+    /**
+     * Wraps the body of a thread the library starts (a watchdog, a timer, the warm-up, a cleaner): while it runs,
+     * the thread is the library's own, and tracers drop every call it makes (loading classes on a first use too).
+     *
+     * @param body what the thread runs
+     * @return the body, booking its thread as own for the length of the run
+     */
+    public static Runnable ownThread(Runnable body) {
+        java.util.Objects.requireNonNull(body, "body");
+        return () -> {
+            long tid = osThreadId();
+            if (tid >= 0) {
+                OWN_THREADS.merge(tid, 1, Integer::sum);
+            }
+            try {
+                body.run();
+            } finally {
+                if (tid >= 0) {
+                    // a window still to be decoded may hold its calls: forgotten once no session is open
+                    whenNoSession(() -> OWN_THREADS.computeIfPresent(tid, (k, n) -> n == 1 ? null : n - 1));
+                }
+            }
+        };
+    }
+
+    /**
+     * @param tid an OS thread id of this process, as a tracer reports it
+     * @return true while it runs a body of {@link #ownThread} (and until no session is open after that)
+     */
+    public static boolean isOwnThread(long tid) {
+        return !OWN_THREADS.isEmpty() && OWN_THREADS.containsKey(tid);
     }
 
     /** @return the calling thread's OS id from {@code /proc/thread-self} (a readlink: no I/O), or -1 where none */

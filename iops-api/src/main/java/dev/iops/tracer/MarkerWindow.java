@@ -112,7 +112,7 @@ public final class MarkerWindow<P> {
      */
     public boolean counts(long tid) {
         return begun && !ended && (threadOnly ? tid == windowTid : !SelfIo.isRuntimeThread(tid))
-                && !SelfIo.isOwnProcess(tid) && !inOwnWork.containsKey(tid);
+                && !SelfIo.isOwnProcess(tid) && !inOwnWork.containsKey(tid) && !SelfIo.isOwnThread(tid);
     }
 
     /**

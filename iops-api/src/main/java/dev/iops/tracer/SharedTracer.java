@@ -361,7 +361,7 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
     private ScheduledThreadPoolExecutor timer() {
         if (timer == null) {
             timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "iops-" + name + "-watch");
+                Thread t = new Thread(SelfIo.ownThread(r), "iops-" + name + "-watch");
                 t.setDaemon(true);
                 return t;
             });

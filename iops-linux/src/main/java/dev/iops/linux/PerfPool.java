@@ -49,7 +49,7 @@ final class PerfPool {
                 idle = r;
                 if (timer == null) {
                     timer = Executors.newSingleThreadScheduledExecutor(task -> {
-                        Thread t = new Thread(task, "iops-perf-linger");
+                        Thread t = new Thread(SelfIo.ownThread(task), "iops-perf-linger");
                         t.setDaemon(true);
                         return t;
                     });

@@ -125,7 +125,7 @@ final class PerfRecording implements Recording {
                 scope == Scope.THREAD ? tid : -1, ProcessHandle.current().pid(), startAt::get, endFds::get,
                 SelfIo::isOwnPath, pid -> ownTime.isOwnProcess(pid) || SelfIo.isOwnProcess(pid),
                 // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
-                (t, nanos) -> ownTime.isOwn(t, nanos) || SelfIo.isOwnWork(t, nanos)
+                (t, nanos) -> ownTime.isOwn(t, nanos) || SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
                         || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
         PerfData.Summary summary;
         try {

@@ -84,6 +84,10 @@ public final class ProcfsProfiler implements Profiler {
             SelfIo.ownPath(Path.of("/proc/" + pid + "/task")); // each thread's files, as a tracer resolves them
             SelfIo.ownPath(Path.of("/proc/self/task")); // the same, as ServiceThreads opens them
             SelfIo.installMeter(ThreadMeter::start);
+            try (SelfIo.Meter first = ThreadMeter.start()) {
+                // loads and links the meter's path now: a first use inside a window would read this module's jar
+                // before the meter could see it
+            }
             SelfIo.installRuntimeThreads(SERVICE::isServiceTid);
             return true;
         }
@@ -193,6 +197,8 @@ public final class ProcfsProfiler implements Profiler {
         private Map<String, ProcIo> serviceOutsideBefore;
         private Map<String, ProcIo> serviceBefore;
         private SelfIo.Totals ownBefore;
+        /** While this window is open, the library's own work is metered whole (its first-use class loading too). */
+        private final SelfIo.Registration metering = SelfIo.meterOwnWork();
         private boolean closed;
 
         /**
@@ -227,15 +233,30 @@ public final class ProcfsProfiler implements Profiler {
             // sessions' snapshots, a tracer reading its trace file, jfr reading its recording back).
             // The JVM's service threads are read on both sides of each end of the window: inside, what they did is
             // surely in the window and is taken out; outside, it bounds what they may have done at the edges.
-            serviceOutsideBefore = service == null ? null : service.read(new byte[BUFFER]);
-            ownBefore = own.get();
-            int n = read();
-            before = ProcIo.parse(buffer, n);
-            serviceBefore = serviceOutsideBefore == null ? null : service.read(new byte[BUFFER]);
+            // A metered stretch of own work (the session's start) is booked up to here, outside this window.
+            SelfIo.settleOwnWork();
+            try {
+                serviceOutsideBefore = service == null ? null : service.read(new byte[BUFFER]);
+                ownBefore = own.get();
+                int n = read();
+                before = ProcIo.parse(buffer, n);
+                serviceBefore = serviceOutsideBefore == null ? null : service.read(new byte[BUFFER]);
+            } finally {
+                SelfIo.resumeOwnWork(); // the rest of the start is inside, booked when the stretch ends
+            }
         }
 
         @Override
         public RecordingResult stop(OpSink sink) {
+            SelfIo.settleOwnWork(); // the session's stop so far is inside this window: booked before it closes
+            try {
+                return stopSettled();
+            } finally {
+                SelfIo.resumeOwnWork();
+            }
+        }
+
+        private RecordingResult stopSettled() {
             ProcIo after;
             Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : service.read(new byte[BUFFER]);
             SelfIo.Totals inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures
@@ -262,6 +283,7 @@ public final class ProcfsProfiler implements Profiler {
         public void close() {
             if (!closed) {
                 closed = true;
+                metering.close();
                 closeQuietly(file);
             }
         }

@@ -22,9 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread id and cached. Every read is booked in {@link SelfIo}. Thread-safe.
  */
 final class ServiceThreads {
-    /** HotSpot's names for its service threads, as the kernel truncates them ({@code "JFR "}: every JFR thread). */
+    /**
+     * HotSpot's names for its service threads, as the kernel truncates them ({@code "JFR "}: every JFR thread), and
+     * the JDK's {@code process reaper} threads, which only wait for child processes: what they read is the runtime
+     * loading its own classes from {@code lib/modules} on a first use, never a block's data.
+     */
     static final List<String> PREFIXES = List.of("C1 CompilerThre", "C2 CompilerThre", "VM Thread", "VM Periodic Tas",
-            "GC Thread#", "G1 ", "ZWorker", "ZDirector", "ZDriver", "Shenandoah", "JFR ", "JVMCI");
+            "GC Thread#", "G1 ", "ZWorker", "ZDirector", "ZDriver", "Shenandoah", "JFR ", "JVMCI", "process reaper");
 
     private static final File TASKS = new File("/proc/self/task");
     private final Map<String, Boolean> serviceByTid = new ConcurrentHashMap<>();

@@ -62,7 +62,11 @@ final class StraceTracer implements SharedTracer.Attachment {
 
     /** The tracer of this JVM, shared by every strace session. */
     static final SharedTracer<Settings, StraceTracer> SHARED = new SharedTracer<>(StraceProfiler.NAME,
-            StraceTracer::attach, Cleaner.create());
+            StraceTracer::attach, Cleaner.create(r -> {
+                Thread t = new Thread(SelfIo.ownThread(r), "iops-strace-cleaner");
+                t.setDaemon(true);
+                return t;
+            }));
 
     /** How a tracer is started; read from system properties by the profiler. */
     record Settings(Path executable, Path taskset, boolean pin, boolean pinThread, Duration linger,

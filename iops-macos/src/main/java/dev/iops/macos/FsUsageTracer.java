@@ -34,7 +34,11 @@ final class FsUsageTracer implements SharedTracer.Attachment {
 
     /** The fs_usage of this JVM, shared by every fs_usage session. */
     static final SharedTracer<Duration, FsUsageTracer> SHARED = new SharedTracer<>(FsUsageProfiler.NAME,
-            FsUsageTracer::attach, Cleaner.create());
+            FsUsageTracer::attach, Cleaner.create(r -> {
+                Thread t = new Thread(SelfIo.ownThread(r), "iops-fs_usage-cleaner");
+                t.setDaemon(true);
+                return t;
+            }));
 
     private final ChildProcess child;
     private final Path errFile;

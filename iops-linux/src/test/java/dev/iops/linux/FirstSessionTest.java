@@ -1,0 +1,68 @@
+package dev.iops.linux;
+
+import dev.iops.Iops;
+import dev.iops.ProfilerInfo;
+import dev.iops.Scope;
+import dev.iops.testkit.Workloads;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * A fresh JVM's first sessions are exact too: the first use of the library (class loading from its jars, first
+ * spawns) happens inside the windows, where a warm test JVM never shows it. This is what a notebook's first cell
+ * or a short-lived tool sees.
+ */
+class FirstSessionTest {
+    @ParameterizedTest(name = "{1} {2} {0}")
+    @CsvSource({
+            "THREAD, perf, ''", "PROCESS, perf, ''", "THREAD, strace, ''", "THREAD, procfs, ''", "THREAD, jfr, ''",
+            "THREAD, perf, procfs", "THREAD, perf, strace", "THREAD, perf, jfr", "THREAD, strace, perf",
+            "THREAD, procfs, perf", "PROCESS, procfs, perf", "THREAD, jfr, perf", "THREAD, procfs, strace",
+            "THREAD, procfs, jfr", "THREAD, jfr, procfs", "THREAD, jfr, strace", "THREAD, strace, jfr",
+            "THREAD, strace, procfs", "PROCESS, strace, perf", "PROCESS, perf, strace"})
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void isExact(Scope scope, String outer, String inner) throws Exception {
+        for (String name : inner.isEmpty() ? List.of(outer) : List.of(outer, inner)) {
+            ProfilerInfo info = Iops.profilers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+            assumeThat(info.usable()).as(name + ": " + info.reason()).isTrue();
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path output = Files.createTempFile("first-session", ".out");
+        try {
+            List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-Diops.warmup=false",
+                    "-cp", System.getProperty("java.class.path"), FirstSessionInAFreshJvm.class.getName(),
+                    scope.name(), outer));
+            if (!inner.isEmpty()) {
+                cmd.add(inner);
+            }
+            Process jvm = new ProcessBuilder(cmd).redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            boolean exited = jvm.waitFor(90, TimeUnit.SECONDS); // a file, not a pipe: the wait is bounded
+            if (!exited) {
+                jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            assertThat(exited).as("child JVM exited").isTrue();
+            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            assertThat(jvm.exitValue()).as("child output: " + lines).isZero();
+            long blocks = inner.isEmpty() ? 1 : 2;
+            assertThat(lines.get(0)).as("the outer (%s) report, first in its JVM", outer)
+                    .startsWith("0 0 " + blocks * Workloads.BLOCKS + " " + blocks * Workloads.TOTAL + " ");
+            if (!inner.isEmpty()) {
+                assertThat(lines.get(1)).as("the inner (%s) report, first in its JVM", inner)
+                        .startsWith("0 0 " + Workloads.BLOCKS + " " + Workloads.TOTAL + " ");
+            }
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}
