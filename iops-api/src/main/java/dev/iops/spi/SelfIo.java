@@ -594,10 +594,12 @@ public final class SelfIo {
 
     /**
      * Begins a stretch of the library's own work on the calling thread: everything it does until
-     * {@link OwnWork#close()} (starting or stopping a recording, building a report) is the library's, and a
-     * provider that sees calls one by one with their thread and time drops them (see {@link #isOwnWork}). The
-     * session brackets each profiler's start and stop with it, so a provider needs to do nothing. Costs nothing
-     * unless such a window is open ({@link #readOwnWork}) or a tracer marks stretches ({@link #markOwnWork}).
+     * {@link OwnWork#close()} (starting or stopping a recording, building a report, loading classes on a first
+     * use) is the library's. A provider that sees calls one by one with their thread and time drops them
+     * ({@link #isOwnWork}); one that sees them in order marks the stretch in its own record ({@link #markOwnWork});
+     * a counting one has the stretch metered whole ({@link #meterOwnWork}). The session brackets each profiler's
+     * start and stop with it, so a provider needs to do nothing more. Costs one {@link System#nanoTime()} unless one
+     * of those is registered; a nested stretch on the same thread is part of the outer one.
      *
      * @return the stretch; close it on the same thread
      */
