@@ -677,7 +677,7 @@ public final class SelfIo {
         }
 
         void restart() {
-            if (meter == null) {
+            if (meter == null && OWN_WORK_METERS.get() > 0) { // no counting window left: nothing to book for
                 meter = meterFactory.start();
                 booked = thread();
             }
@@ -709,7 +709,10 @@ public final class SelfIo {
         }
     }
 
-    /** Resumes the metering that {@link #settleOwnWork} paused, if the calling thread is in a metered stretch. */
+    /**
+     * Resumes the metering that {@link #settleOwnWork} paused, if the calling thread is in a metered stretch and
+     * a counting window is still registered ({@link #meterOwnWork}).
+     */
     public static void resumeOwnWork() {
         MeteredStretch m = METERED.get();
         if (m != null) {

@@ -194,6 +194,7 @@ public final class ProcfsProfiler implements Profiler {
         private final ServiceThreads service;
         private final byte[] buffer = new byte[BUFFER];
         private ProcIo before;
+        private ServiceThreads.Readings serviceReadings;
         private Map<String, ProcIo> serviceOutsideBefore;
         private Map<String, ProcIo> serviceBefore;
         private SelfIo.Totals ownBefore;
@@ -236,11 +237,13 @@ public final class ProcfsProfiler implements Profiler {
             // A metered stretch of own work (the session's start) is booked up to here, outside this window.
             SelfIo.settleOwnWork();
             try {
-                serviceOutsideBefore = service == null ? null : service.read(new byte[BUFFER]);
+                serviceReadings = service == null ? null : service.readings();
+                byte[] scratch = new byte[BUFFER];
+                serviceOutsideBefore = serviceReadings == null ? null : serviceReadings.read(scratch, true);
                 ownBefore = own.get();
                 int n = read();
                 before = ProcIo.parse(buffer, n);
-                serviceBefore = serviceOutsideBefore == null ? null : service.read(new byte[BUFFER]);
+                serviceBefore = serviceOutsideBefore == null ? null : serviceReadings.read(scratch, false);
             } finally {
                 SelfIo.resumeOwnWork(); // the rest of the start is inside, booked when the stretch ends
             }
@@ -248,6 +251,7 @@ public final class ProcfsProfiler implements Profiler {
 
         @Override
         public RecordingResult stop(OpSink sink) {
+            metering.close(); // this window needs no metering of what follows its end; others may still
             SelfIo.settleOwnWork(); // the session's stop so far is inside this window: booked before it closes
             try {
                 return stopSettled();
@@ -258,7 +262,9 @@ public final class ProcfsProfiler implements Profiler {
 
         private RecordingResult stopSettled() {
             ProcIo after;
-            Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : service.read(new byte[BUFFER]);
+            byte[] scratch = new byte[BUFFER];
+            // listed again: a service thread that started inside the window counts from zero
+            Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : serviceReadings.read(scratch, true);
             SelfIo.Totals inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures
             try {
                 int n = read(); // close the window
@@ -270,7 +276,8 @@ public final class ProcfsProfiler implements Profiler {
             if (serviceAfter == null) {
                 return RecordingResult.ofCounters(delta(before, after, inWindow));
             }
-            Map<String, ProcIo> serviceOutsideAfter = service.read(new byte[BUFFER]);
+            Map<String, ProcIo> serviceOutsideAfter = serviceReadings.read(scratch, false);
+            serviceReadings.close();
             ProcIo inside = ServiceThreads.delta(serviceBefore, serviceAfter);
             ProcIo edges = serviceOutsideAfter == null ? ProcIo.ZERO
                     : ServiceThreads.delta(serviceOutsideBefore, serviceOutsideAfter).minus(inside);
@@ -284,6 +291,9 @@ public final class ProcfsProfiler implements Profiler {
             if (!closed) {
                 closed = true;
                 metering.close();
+                if (serviceReadings != null) {
+                    serviceReadings.close();
+                }
                 closeQuietly(file);
             }
         }

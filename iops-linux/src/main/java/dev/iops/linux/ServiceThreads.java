@@ -57,23 +57,77 @@ final class ServiceThreads {
 
     /** The counters of each service thread alive now, by thread id; {@code null} where they cannot be listed. */
     Map<String, ProcIo> read(byte[] buffer) {
-        String[] tids = TASKS.list();
-        if (tids == null) {
-            return null;
+        try (Readings r = readings()) {
+            return r.read(buffer, true);
         }
-        Map<String, ProcIo> byTid = new HashMap<>();
-        for (String tid : tids) {
-            Boolean service = serviceByTid.computeIfAbsent(tid, t -> isService(readText(t, "comm", buffer)));
-            if (!service) {
-                continue;
+    }
+
+    /** @return readings that keep each service thread's counter file open until closed (one window's four reads) */
+    Readings readings() {
+        return new Readings();
+    }
+
+    /**
+     * Repeated readings of the service threads' counters over one window: each thread's file is opened once and
+     * read again with one {@code pread}, so the four readings of a window cost one open per thread, not four.
+     * Closed by the window (its descriptors with it). Not thread-safe.
+     */
+    final class Readings implements AutoCloseable {
+        private final Map<String, RandomAccessFile> files = new HashMap<>();
+
+        /**
+         * @param buffer a scratch buffer
+         * @param list   true to list the threads again (a service thread may have started), false to read the ones
+         *               found so far
+         * @return the counters of each service thread alive now, by thread id; {@code null} if none can be listed
+         */
+        Map<String, ProcIo> read(byte[] buffer, boolean list) {
+            if (list) {
+                String[] tids = TASKS.list();
+                if (tids == null) {
+                    return null;
+                }
+                for (String tid : tids) {
+                    if (!files.containsKey(tid)
+                            && serviceByTid.computeIfAbsent(tid, t -> isService(readText(t, "comm", buffer)))) {
+                        try {
+                            files.put(tid, new RandomAccessFile(new File(TASKS, tid + "/io"), "r"));
+                        } catch (IOException | RuntimeException e) {
+                            // the thread ended between the listing and the open: its I/O is in the process's now
+                        }
+                    }
+                }
             }
-            try {
-                byTid.put(tid, ProcIo.parse(buffer, readFile(tid, "io", buffer)));
-            } catch (IOException | RuntimeException e) {
-                // the thread ended between the listing and the read: its I/O is in the process's now
+            Map<String, ProcIo> byTid = new HashMap<>();
+            for (Map.Entry<String, RandomAccessFile> e : files.entrySet()) {
+                try {
+                    RandomAccessFile f = e.getValue();
+                    f.seek(0);
+                    int n = f.read(buffer, 0, buffer.length);
+                    if (n <= 0 || n >= buffer.length) {
+                        continue; // the thread ended: its I/O is in the process's now
+                    }
+                    SelfIo.count(1, n, 0, 0);
+                    byTid.put(e.getKey(), ProcIo.parse(buffer, n));
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended since the open
+                }
             }
+            return byTid;
         }
-        return byTid;
+
+        /** Closes every file. Idempotent. */
+        @Override
+        public void close() {
+            for (RandomAccessFile f : files.values()) {
+                try {
+                    f.close();
+                } catch (IOException ignored) {
+                    // read-only
+                }
+            }
+            files.clear();
+        }
     }
 
     /**
