@@ -44,4 +44,44 @@ public record RecordingRequest(Scope scope, Thread thread, boolean perOperation,
     public RecordingRequest(Scope scope, Thread thread, boolean perOperation) {
         this(scope, thread, perOperation, false);
     }
+
+    /** {@code Thread.isVirtual()} where the JDK has it (21+); {@code null} before. */
+    private static final java.lang.reflect.Method IS_VIRTUAL = isVirtualMethod();
+
+    private static java.lang.reflect.Method isVirtualMethod() {
+        try {
+            return Thread.class.getMethod("isVirtual");
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return null; // Java 17 to 20: every thread is a platform thread
+        }
+    }
+
+    /**
+     * @return true if {@link #thread()} is a virtual thread (Java 21 and later; always false before)
+     */
+    public boolean virtualThread() {
+        try {
+            return IS_VIRTUAL != null && (Boolean) IS_VIRTUAL.invoke(thread);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Refuses {@link Scope#THREAD} on a virtual thread, for a profiler that counts one OS thread ({@code procfs},
+     * {@code strace}, {@code perf}): a virtual thread runs on carrier threads and may move to another at any
+     * blocking call, so such counts would belong to whichever carriers ran, other virtual threads' work included.
+     * Automatic selection then falls back to a profiler that counts Java threads ({@code jfr}).
+     *
+     * @param profiler the refusing profiler's name, for the message
+     * @throws ProfilerStartException for {@link Scope#THREAD} on a virtual thread, saying what to do instead
+     */
+    public void requirePlatformThread(String profiler) {
+        if (scope == Scope.THREAD && virtualThread()) {
+            throw new ProfilerStartException(profiler + " counts one OS thread in Scope.THREAD, but this session runs "
+                    + "on a virtual thread (" + thread + "), which can move to another carrier thread at any blocking "
+                    + "call; its counts would be the carriers'. Use Scope.PROCESS, run the block on a platform thread, "
+                    + "or use -Diops.profiler=jfr, which counts Java threads.");
+        }
+    }
 }

@@ -161,6 +161,7 @@ public final class PerfProfiler implements Profiler {
 
     @Override
     public Recording start(RecordingRequest request) {
+        request.requirePlatformThread(NAME);
         if (request.scope() == Scope.THREAD && Thread.currentThread() != request.thread()) {
             throw new ProfilerStartException("perf must be started on the session's thread for Scope.THREAD "
                     + "(a bug in the caller: started on " + Thread.currentThread().getName() + ")");

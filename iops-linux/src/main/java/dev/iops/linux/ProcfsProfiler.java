@@ -135,6 +135,7 @@ public final class ProcfsProfiler implements Profiler {
 
     @Override
     public Recording start(RecordingRequest request) {
+        request.requirePlatformThread(NAME);
         Path path = request.scope() == Scope.THREAD ? THREAD_SELF : SELF;
         RandomAccessFile file;
         try {

@@ -158,6 +158,7 @@ public final class StraceProfiler implements Profiler {
 
     @Override
     public Recording start(RecordingRequest request) {
+        request.requirePlatformThread(NAME);
         if (request.scope() == Scope.THREAD && Thread.currentThread() != request.thread()) {
             throw new ProfilerStartException("strace must be started on the session's thread for Scope.THREAD "
                     + "(a bug in the caller: started on " + Thread.currentThread().getName() + ")");

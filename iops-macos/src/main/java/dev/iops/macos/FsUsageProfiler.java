@@ -84,6 +84,7 @@ public final class FsUsageProfiler implements Profiler {
 
     @Override
     public Recording start(RecordingRequest request) {
+        request.requirePlatformThread(NAME);
         Availability a = availability();
         if (!a.usable()) {
             throw new ProfilerStartException(a.reason());
