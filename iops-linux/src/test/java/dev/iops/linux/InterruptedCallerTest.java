@@ -60,11 +60,14 @@ class InterruptedCallerTest {
         Path file = dir.resolve("w.bin");
         Workloads.writeStream(file);
         Iops.with().profiler(profiler).scope(scope).measure(() -> Workloads.writeStream(file)); // warm
-        Thread.currentThread().interrupt();
         // FileOutputStream writes are not interruptible, so the workload itself runs whole with the flag set.
-        IopsReport r = Iops.with().profiler(profiler).scope(scope).measure(() -> Workloads.writeStream(file));
-        assertThat(Thread.currentThread().isInterrupted()).as("flag still set").isTrue();
-        Thread.interrupted();
+        IopsReport r = quiet(scope, () -> {
+            Thread.currentThread().interrupt();
+            IopsReport one = Iops.with().profiler(profiler).scope(scope).measure(() -> Workloads.writeStream(file));
+            assertThat(Thread.currentThread().isInterrupted()).as("flag still set").isTrue();
+            Thread.interrupted();
+            return one;
+        });
         Workloads.assertExact(profiler + ", " + scope, r, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
     }
 
@@ -76,12 +79,26 @@ class InterruptedCallerTest {
         Path file = dir.resolve("w.bin");
         Workloads.writeStream(file);
         Iops.with().profiler(profiler).scope(scope).measure(() -> Workloads.writeStream(file)); // warm
-        IopsReport r = Iops.with().profiler(profiler).scope(scope).measure(() -> {
-            Workloads.writeStream(file);
-            Thread.currentThread().interrupt(); // as code that caught InterruptedException and restored the flag
+        IopsReport r = quiet(scope, () -> {
+            IopsReport one = Iops.with().profiler(profiler).scope(scope).measure(() -> {
+                Workloads.writeStream(file);
+                Thread.currentThread().interrupt(); // as code that caught InterruptedException and restored the flag
+            });
+            assertThat(Thread.currentThread().isInterrupted()).as("flag still set").isTrue();
+            Thread.interrupted();
+            return one;
         });
-        assertThat(Thread.currentThread().isInterrupted()).as("flag still set").isTrue();
-        Thread.interrupted();
         Workloads.assertExact(profiler + ", " + scope, r, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
+    }
+
+    /** In process scope, measured again while the test harness read something meanwhile (see Workloads). */
+    private static IopsReport quiet(Scope scope, Workloads.Measurement<IopsReport> m) throws IOException {
+        try {
+            return scope == Scope.PROCESS ? Workloads.whileHarnessQuiet(m) : m.measure();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

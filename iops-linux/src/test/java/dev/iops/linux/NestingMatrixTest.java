@@ -65,21 +65,19 @@ class NestingMatrixTest {
         // Warm both paths (first recordings, class loading), nested the same way as measured.
         run(outer, inner, scope, a, b);
         run(outer, inner, scope, a, b);
+        java.util.Map<String, String> threadsBefore = threadIo();
         IopsReport[] reports;
-        java.util.Map<String, String> threadsAfter;
-        int attempt = 0;
-        boolean harnessRead;
-        do {
-            // In process scope every thread counts, Surefire's own too: its command reader reads the fork's stdin
-            // when the build sends a command (31 B). That is real I/O of the process, not the library's: measure
-            // again if it read any byte (a ptrace attach also restarts its blocked read, but that reads nothing).
-            long harnessBefore = harnessBytesRead();
-            java.util.Map<String, String> threadsBefore = threadIo();
-            reports = run(outer, inner, scope, a, b);
-            threadsAfter = threadIo();
-            threadsAfter.entrySet().removeIf(e -> e.getValue().equals(threadsBefore.get(e.getKey())));
-            harnessRead = harnessBytesRead() != harnessBefore;
-        } while (scope == Scope.PROCESS && ++attempt < 5 && harnessRead);
+        try {
+            // in process scope every thread counts, Surefire's own too: measured again if it read meanwhile
+            reports = scope == Scope.PROCESS ? Workloads.whileHarnessQuiet(() -> run(outer, inner, scope, a, b))
+                    : run(outer, inner, scope, a, b);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        java.util.Map<String, String> threadsAfter = threadIo();
+        threadsAfter.entrySet().removeIf(e -> e.getValue().equals(threadsBefore.get(e.getKey())));
         System.out.println("[nesting " + inner + " inside " + outer + ", " + scope + "] threads whose I/O changed: "
                 + threadsAfter);
         IopsReport o = reports[0];
@@ -88,24 +86,6 @@ class NestingMatrixTest {
                 Workloads.BLOCKS, Workloads.TOTAL);
         Workloads.assertExact(inner + " inside " + outer + ", " + scope + ": the outer report", o, 0, 0,
                 2L * Workloads.BLOCKS, 2 * Workloads.TOTAL);
-    }
-
-    /** Bytes read so far by Surefire's own threads of this JVM (their rchar). */
-    private static long harnessBytesRead() throws IOException {
-        long sum = 0;
-        try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
-            for (Path t : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (java.nio.file.Files.readString(t.resolve("comm")).startsWith("surefire")) {
-                        String io = java.nio.file.Files.readString(t.resolve("io"));
-                        sum += Long.parseLong(io.replaceAll("(?s).*rchar: (\\d+).*", "$1").trim());
-                    }
-                } catch (IOException gone) {
-                    // the thread ended
-                }
-            }
-        }
-        return sum;
     }
 
     /** Each thread's name and syscr/syscw, to name the thread behind a failure. */
