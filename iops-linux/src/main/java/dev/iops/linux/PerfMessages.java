@@ -26,6 +26,19 @@ final class PerfMessages {
      * @param samples events that were saved
      * @return one sentence saying what was lost and what to do
      */
+    /**
+     * Whether perf failed to start because a thread of the JVM exited while perf attached to each thread in turn:
+     * either the open failed ({@code No such process}), or perf dropped the thread and then could not set the
+     * filter on the events it had left ({@code Ignored open failure for pid N}, then {@code failed to set filter});
+     * a new attempt usually succeeds.
+     *
+     * @param perfRecordStderr what perf printed
+     * @return true for that race
+     */
+    static boolean threadExitedDuringAttach(String perfRecordStderr) {
+        return perfRecordStderr.contains("No such process") || perfRecordStderr.contains("Ignored open failure for pid");
+    }
+
     static String lost(long lost, long samples) {
         return "perf lost " + lost + " of " + (lost + samples) + " system call events (its ring buffer overflowed: "
                 + "the block made system calls faster than perf could save them), so the counts undercount the block. "

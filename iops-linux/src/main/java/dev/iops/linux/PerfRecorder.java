@@ -84,7 +84,7 @@ final class PerfRecorder implements AutoCloseable {
                     r.process.close();
                 }
                 // perf attaches to each thread of the JVM in turn; one that exits meanwhile fails the attach
-                if (attempt < MAX_ATTEMPTS && log.contains("No such process")) {
+                if (attempt < MAX_ATTEMPTS && PerfMessages.threadExitedDuringAttach(log)) {
                     continue;
                 }
                 r.close();
