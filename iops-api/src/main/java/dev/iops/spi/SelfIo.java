@@ -812,8 +812,13 @@ public final class SelfIo {
         return !OWN_THREADS.isEmpty() && OWN_THREADS.containsKey(tid);
     }
 
-    /** @return the calling thread's OS id from {@code /proc/thread-self} (a readlink: no I/O), or -1 where none */
-    private static long osThreadId() {
+    /**
+     * The calling thread's OS thread id, as tracers report it: read from the {@code /proc/thread-self} link (a
+     * {@code readlink}, which no provider counts as I/O). On a virtual thread, its carrier's.
+     *
+     * @return the id, or -1 where the platform has no {@code /proc/thread-self}
+     */
+    public static long osThreadId() {
         try {
             String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
             return Long.parseLong(link.substring(link.lastIndexOf('/') + 1));

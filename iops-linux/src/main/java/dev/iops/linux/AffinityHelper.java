@@ -1,5 +1,7 @@
 package dev.iops.linux;
 
+import dev.iops.spi.SelfIo;
+
 import dev.iops.tracer.ChildProcess;
 
 import java.io.IOException;
@@ -120,8 +122,10 @@ final class AffinityHelper {
 
     /** @return the OS thread id of the calling thread, from {@code /proc/thread-self} (a readlink: not I/O) */
     static long currentTid() throws IOException {
-        Path link = Files.readSymbolicLink(Path.of("/proc/thread-self"));
-        List<String> parts = List.of(link.toString().split("/"));
-        return Long.parseLong(parts.get(parts.size() - 1));
+        long tid = SelfIo.osThreadId();
+        if (tid < 0) {
+            throw new IOException("/proc/thread-self could not be read");
+        }
+        return tid;
     }
 }

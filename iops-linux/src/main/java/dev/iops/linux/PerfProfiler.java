@@ -106,7 +106,6 @@ public final class PerfProfiler implements Profiler {
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"),
             Path.of("/sys/kernel/debug/tracing"));
 
-    private final PerfOwnTime ownTime = new PerfOwnTime();
     private final PerfPool pool = new PerfPool();
     /** Read once, here, so that availability() reads no file (it may run inside another session's window). */
     private final String permissionProblem;
@@ -174,14 +173,9 @@ public final class PerfProfiler implements Profiler {
                 PerfSyscalls.forArch(System.getProperty("os.arch", "")), bufferPages(),
                 Duration.ofMillis(Math.max(1, StraceProfiler.longProperty(TIMEOUT_PROPERTY, 10_000, "milliseconds"))),
                 Duration.ofMillis(Math.max(0, StraceProfiler.longProperty(LINGER_PROPERTY, 0, "milliseconds"))));
-        PerfRecording recording = new PerfRecording(settings, request.scope(), ownTime, pool);
+        PerfRecording recording = new PerfRecording(settings, request.scope(), pool);
         recording.begin(); // last: opens the window; closes itself if it throws
         return recording;
-    }
-
-    /** @return the stretches of own work of this provider's sessions (for tests) */
-    PerfOwnTime ownTime() {
-        return ownTime;
     }
 
     /**

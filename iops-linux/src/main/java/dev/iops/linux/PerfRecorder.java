@@ -60,11 +60,10 @@ final class PerfRecorder implements AutoCloseable {
      * Spawns perf, attached to this JVM and disabled; retried when a JVM thread exits during the attach.
      *
      * @param settings what to run
-     * @param ownTime  books perf's process as this provider's own
      * @return the recorder, disabled
      * @throws ProfilerStartException if perf cannot start; the message quotes it and says what to do
      */
-    static PerfRecorder start(PerfRecording.Settings settings, PerfOwnTime ownTime) {
+    static PerfRecorder start(PerfRecording.Settings settings) {
         Path dir;
         try {
             dir = privateDirectory();
@@ -76,7 +75,7 @@ final class PerfRecorder implements AutoCloseable {
         PerfRecorder r = new PerfRecorder(settings, dir);
         for (int attempt = 1; ; attempt++) {
             try {
-                r.spawn(ownTime);
+                r.spawn();
                 return r;
             } catch (IOException e) {
                 String log = r.log();
@@ -114,7 +113,7 @@ final class PerfRecorder implements AutoCloseable {
         }
     }
 
-    private void spawn(PerfOwnTime ownTime) throws IOException {
+    private void spawn() throws IOException {
         java.util.List<String> cmd = PerfProfiler.recordCommand(settings.perf(), settings.table(),
                 ProcessHandle.current().pid(), settings.bufferPages(), data);
         try {
@@ -123,7 +122,6 @@ final class PerfRecorder implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("could not be started (" + e.getMessage() + ")", e);
         }
-        ownTime.process(process.pid());
         command("ping"); // perf answers once its events are open: attached, still disabled, its header written
         file = FileChannel.open(data, StandardOpenOption.READ); // this attempt's file (perf renames an older one)
         consumed = 0;

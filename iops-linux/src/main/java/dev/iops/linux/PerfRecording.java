@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * One session's window of a {@link PerfRecorder}: enabled at the start of the block, disabled at its end, its
  * events read from perf's file with the Java reader. Its own work (spawning perf, the control pipe, reading)
- * runs inside {@link PerfOwnTime} stretches, so no other perf window counts it. Not thread-safe beyond the
- * {@link Recording} contract.
+ * runs inside the session's stretches of own work ({@link SelfIo#ownWork}), so no other perf window counts it.
+ * Not thread-safe beyond the {@link Recording} contract.
  */
 final class PerfRecording implements Recording {
     /** What a session needs to run perf. */
@@ -28,7 +28,6 @@ final class PerfRecording implements Recording {
 
     private final Settings settings;
     private final Scope scope;
-    private final PerfOwnTime ownTime;
     private final PerfPool pool;
     private final long tid;
     private PerfRecorder recorder;
@@ -36,16 +35,13 @@ final class PerfRecording implements Recording {
     private SelfIo.Registration ownWork;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
     private long beginNanos;
-    private Runnable stopStretch;
-    private boolean opened;
     private boolean stopped;
     private boolean closed;
     private boolean reusable;
 
-    PerfRecording(Settings settings, Scope scope, PerfOwnTime ownTime, PerfPool pool) {
+    PerfRecording(Settings settings, Scope scope, PerfPool pool) {
         this.settings = settings;
         this.scope = scope;
-        this.ownTime = ownTime;
         this.pool = pool;
         long id;
         try {
@@ -59,13 +55,10 @@ final class PerfRecording implements Recording {
 
     /** Takes a lingering recorder or starts one, and opens the window: its start time is the last thing taken. */
     void begin() {
-        ownTime.recordingOpened();
-        opened = true;
-        Runnable stretch = ownTime.begin(tid, System.nanoTime());
         try {
             recorder = pool.take();
             if (recorder == null) {
-                recorder = PerfRecorder.start(settings, ownTime);
+                recorder = PerfRecorder.start(settings);
             }
             ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are marked
             try {
@@ -76,11 +69,9 @@ final class PerfRecording implements Recording {
             attached = SelfIo.attachedTracer(PerfProfiler.NAME);
             startFds = ProcFds.snapshot();
         } catch (RuntimeException e) {
-            stretch.run();
             close();
             throw e;
         }
-        stretch.run();
         beginNanos = System.nanoTime();
     }
 
@@ -104,7 +95,6 @@ final class PerfRecording implements Recording {
             throw new IllegalStateException("this perf recording was already stopped or closed");
         }
         stopped = true;
-        stopStretch = ownTime.begin(tid, endNanos);
         Map<Long, TraceWindow.Target> endFds = ProcFds.snapshot();
         if (!recorder.isAlive()) {
             String log = recorder.log();
@@ -123,9 +113,9 @@ final class PerfRecording implements Recording {
         Map<Long, TraceWindow.Target> startAt = startFds;
         PerfWindow window = new PerfWindow(settings.table(), beginNanos, endNanos,
                 scope == Scope.THREAD ? tid : -1, ProcessHandle.current().pid(), startAt::get, endFds::get,
-                SelfIo::isOwnPath, pid -> ownTime.isOwnProcess(pid) || SelfIo.isOwnProcess(pid),
+                SelfIo::isOwnPath, SelfIo::isOwnProcess,
                 // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
-                (t, nanos) -> ownTime.isOwn(t, nanos) || SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
+                (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
                         || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
         PerfData.Summary summary;
         try {
@@ -167,12 +157,6 @@ final class PerfRecording implements Recording {
         } finally {
             if (ownWork != null) {
                 ownWork.close();
-            }
-            if (stopStretch != null) {
-                stopStretch.run();
-            }
-            if (opened) {
-                ownTime.recordingClosed();
             }
         }
     }
