@@ -29,6 +29,7 @@ public final class Registry {
 
         static {
             WarmUp.start(ALL); // the library's first touch: pay the first block's one-off costs in the background
+            StaleFiles.sweepInBackground(); // and delete what killed JVMs left in the temp directory
         }
     }
 
