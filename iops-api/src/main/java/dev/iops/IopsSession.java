@@ -74,7 +74,7 @@ public final class IopsSession implements AutoCloseable {
     private final Set<String> tracersAtStart;
     private final Abandoned abandoned;
     private final Cleaner.Cleanable cleanable;
-    private final long startNanos;
+    private volatile long startNanos; // set by open(), once the start's stretch of own work has ended
 
     private IopsReport report;
     private IncompleteReportException failure;
@@ -96,7 +96,6 @@ public final class IopsSession implements AutoCloseable {
         }
         this.abandoned = new Abandoned(profiler.name(), recording, processCounter);
         this.cleanable = CLEANER.register(this, abandoned);
-        this.startNanos = clock.getAsLong(); // last: the window is open, the block starts now
     }
 
     /** One cleaner thread for the library, started with the first session. */
@@ -143,6 +142,7 @@ public final class IopsSession implements AutoCloseable {
         Set<String> tracers = SelfIo.attachedTracers();
         SelfIo.sessionOpened();
         // Starting is the library's own work: a provider that sees calls one by one drops what happens in it.
+        IopsSession session;
         try (SelfIo.OwnWork own = SelfIo.ownWork()) {
             Selection.Started started;
             try {
@@ -151,8 +151,10 @@ public final class IopsSession implements AutoCloseable {
                 SelfIo.sessionClosed(false);
                 throw e;
             }
-            return new IopsSession(started, options.scope(), clock, tracers);
+            session = new IopsSession(started, options.scope(), clock, tracers);
         }
+        session.startNanos = clock.getAsLong(); // last: the window is open, the block starts now
+        return session;
     }
 
     /**

@@ -92,6 +92,7 @@ final class JfrWindow implements Recording {
                     + ". Point -Djava.io.tmpdir to a writable directory, or use another profiler.", e);
         }
         jdk.jfr.Recording recording = null;
+        JfrWindow window = null;
         try {
             recording = new jdk.jfr.Recording();
             recording.setName("iops " + file.getFileName());
@@ -112,7 +113,7 @@ final class JfrWindow implements Recording {
             // Set before start() so that stop() writes the file directly, without a separate dump.
             recording.setDestination(file);
             ExitHook.ensure();
-            JfrWindow window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD,
+            window = new JfrWindow(recording, file, scope == Scope.THREAD ? thread.getId() : JfrEvents.NO_THREAD,
                     callSites);
             OwnWorkMarks.windowOpened();
             OPEN.add(window);
@@ -124,6 +125,9 @@ final class JfrWindow implements Recording {
             window.origin = Instant.now();
             return window;
         } catch (IOException | RuntimeException e) {
+            if (window != null && OPEN.remove(window)) {
+                OwnWorkMarks.windowClosed(); // a window that never opened marks nothing and is closed by nobody
+            }
             if (recording != null) {
                 recording.close();
             }
