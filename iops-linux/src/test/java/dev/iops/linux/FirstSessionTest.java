@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,33 +33,16 @@ class FirstSessionTest {
             ProfilerInfo info = Iops.profilers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
             assumeThat(info.usable()).as(name + ": " + info.reason()).isTrue();
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = Files.createTempFile("first-session", ".out");
-        try {
-            List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-Diops.warmup=false",
-                    "-cp", System.getProperty("java.class.path"), FirstSessionInAFreshJvm.class.getName(),
-                    scope.name(), outer));
-            if (!inner.isEmpty()) {
-                cmd.add(inner);
-            }
-            Process jvm = new ProcessBuilder(cmd).redirectOutput(output.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            boolean exited = jvm.waitFor(90, TimeUnit.SECONDS); // a file, not a pipe: the wait is bounded
-            if (!exited) {
-                jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            assertThat(exited).as("child JVM exited").isTrue();
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            assertThat(jvm.exitValue()).as("child output: " + lines).isZero();
-            long blocks = inner.isEmpty() ? 1 : 2;
-            assertThat(lines.get(0)).as("the outer (%s) report, first in its JVM", outer)
-                    .startsWith("0 0 " + blocks * Workloads.BLOCKS + " " + blocks * Workloads.TOTAL + " ");
-            if (!inner.isEmpty()) {
-                assertThat(lines.get(1)).as("the inner (%s) report, first in its JVM", inner)
-                        .startsWith("0 0 " + Workloads.BLOCKS + " " + Workloads.TOTAL + " ");
-            }
-        } finally {
-            Files.deleteIfExists(output);
+        List<String> lines = inner.isEmpty()
+                ? ChildJvm.run(FirstSessionInAFreshJvm.class, null, List.of("-Diops.warmup=false"), scope.name(), outer)
+                : ChildJvm.run(FirstSessionInAFreshJvm.class, null, List.of("-Diops.warmup=false"), scope.name(), outer,
+                inner);
+        long blocks = inner.isEmpty() ? 1 : 2;
+        assertThat(lines.get(0)).as("the outer (%s) report, first in its JVM", outer)
+                .startsWith("0 0 " + blocks * Workloads.BLOCKS + " " + blocks * Workloads.TOTAL + " ");
+        if (!inner.isEmpty()) {
+            assertThat(lines.get(1)).as("the inner (%s) report, first in its JVM", inner)
+                    .startsWith("0 0 " + Workloads.BLOCKS + " " + Workloads.TOTAL + " ");
         }
     }
 }

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,33 +28,17 @@ class PerfShutdownTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linger", "open"})
     void exitKillsPerfAndDeletesItsDirectory(String how) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = Files.createTempFile("child-jvm", ".out"); // not in tmp: the test lists that directory
-        try {
-            Process jvm = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + tmp,
-                    "-cp", System.getProperty("java.class.path"), ExitWhilePerfRuns.class.getName(), how)
-                    .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            boolean exited = jvm.waitFor(60, TimeUnit.SECONDS); // a file, not a pipe: the wait is bounded
-            if (!exited) {
-                jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            assertThat(exited).as("child JVM exited").isTrue();
-            String out = Files.readString(output, StandardCharsets.US_ASCII).trim();
-            assertThat(jvm.exitValue()).as("child output: " + out).isZero();
-            long perfPid = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow());
-            // perf is killed by the JVM's exit hook; give the kernel a moment to finish reaping it
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (ProcessHandle.of(perfPid).map(ProcessHandle::isAlive).orElse(false)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(ProcessHandle.of(perfPid).map(ProcessHandle::isAlive)).as("perf pid " + perfPid)
-                    .isIn(Optional.empty(), Optional.of(false));
-            try (Stream<Path> files = Files.list(tmp)) {
-                assertThat(files.map(p -> p.getFileName().toString())).as("left in the temp directory").isEmpty();
-            }
-        } finally {
-            Files.deleteIfExists(output);
+        List<String> out = ChildJvm.run(ExitWhilePerfRuns.class, tmp, List.of(), how);
+        long perfPid = Long.parseLong(out.get(out.size() - 1).trim());
+        // perf is killed by the JVM's exit hook; give the kernel a moment to finish reaping it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.of(perfPid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.of(perfPid).map(ProcessHandle::isAlive)).as("perf pid " + perfPid)
+                .isIn(Optional.empty(), Optional.of(false));
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("left in the temp directory").isEmpty();
         }
     }
 }
