@@ -10,6 +10,7 @@ import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.SelfIo;
+import dev.iops.tracer.ChildProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,11 @@ public final class IopsSession implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaners.CLEANER;
     private static final Class<?> ABANDONED = Abandoned.class;
 
+    static {
+        // The constructor asks it after the window opened, outside any metered stretch: loaded here, first.
+        ChildProcess.endedChildren();
+    }
+
     private final Profiler profiler;
     private final Scope scope;
     private final Recording recording;
@@ -74,6 +80,8 @@ public final class IopsSession implements AutoCloseable {
     private final Set<String> tracersAtStart;
     private final Abandoned abandoned;
     private final Cleaner.Cleanable cleanable;
+    /** Library children seen ended when a process-wide counter window opened (see ChildProcess.endedChildren). */
+    private final long childrenAtOpen;
     private volatile long startNanos; // set by open(), once the start's stretch of own work has ended
 
     private IopsReport report;
@@ -94,6 +102,7 @@ public final class IopsSession implements AutoCloseable {
         if (processCounter) {
             SelfIo.processCounterOpened();
         }
+        this.childrenAtOpen = processCounter ? ChildProcess.endedChildren() : 0; // after the window's first reading
         this.abandoned = new Abandoned(profiler.name(), recording, processCounter);
         this.cleanable = CLEANER.register(this, abandoned);
     }
@@ -186,6 +195,9 @@ public final class IopsSession implements AutoCloseable {
                     aggregator.window(elapsed);
                 }
                 RecordingResult result = recording.stop(aggregator != null ? aggregator : NO_SINK);
+                if (abandoned.processCounter && ChildProcess.endedChildren() != childrenAtOpen) {
+                    throw new RecordingFailedException(childEnded(ChildProcess.lastEnded()));
+                }
                 report = withDevices(build(result, elapsed));
                 return report;
             } catch (RuntimeException e) {
@@ -197,6 +209,14 @@ public final class IopsSession implements AutoCloseable {
                 cleanable.clean(); // releases the recording now, once
             }
         }
+    }
+
+    /** Why a process-wide counter window cannot be trusted when one of the library's own processes ended in it. */
+    private String childEnded(String child) {
+        return profiler.name() + " counts this JVM's I/O from process-wide counters, and " + child + ", a process "
+                + "this library started, ended during the block: the kernel adds an ended child's I/O to its parent's "
+                + "counters, so they overcount the block by an amount nobody can know. Measure the block again, or in "
+                + "Scope.THREAD";
     }
 
     private IncompleteReportException incomplete(RuntimeException cause, long elapsed) {

@@ -422,6 +422,18 @@ public final class SelfIo {
     }
 
     /**
+     * Whether a process-wide counting session is open now: a tracer about to start may then choose the way that
+     * cannot fail and end on its own, since an ended child's I/O would land in that window.
+     *
+     * @return true while a session counted by {@link #processCounterOpened} is open
+     */
+    public static boolean processCounterOpen() {
+        synchronized (SESSIONS_LOCK) {
+            return openProcessCounters > 0;
+        }
+    }
+
+    /**
      * Counts a measurement session as closed, after its window closed and before its recording is released; the
      * last one to close runs what {@link #whenNoSession} (and, for process counters, {@link #whenNoProcessCounter})
      * deferred, on the calling thread.

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>From {@link Builder#start} to {@link #close} the child is booked as the library's own with
  * {@link SelfIo#ownProcess(long)} (tracers that follow children drop its operations), its files with
  * {@link SelfIo#ownPath} (per-operation providers drop operations on them), and a JVM shutdown hook
- * of its own ends it and deletes its files if the JVM exits first; {@link #close} removes that hook. Nothing
- * here is static: each child carries its own clean-up.
+ * of its own ends it and deletes its files if the JVM exits first; {@link #close} removes that hook. Each child
+ * carries its own clean-up; the one static record is the tally of children that ended ({@link #endedChildren()}),
+ * because the kernel adds a child's I/O to this JVM's process-wide counters when the JDK reaps it.
  *
  * <p>A <em>gated</em> child ({@link Builder#gated()}) is a shell that waits for one line on its standard input
  * and then {@code exec}s the command, so the command's process id is known (and can be granted rights, such as
@@ -42,6 +43,10 @@ public final class ChildProcess implements AutoCloseable {
     /** Bounded wait of the shutdown hook for each step (the JVM is exiting: no time for the caller's grace). */
     private static final Duration HOOK_GRACE = Duration.ofSeconds(2);
     private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
+    /** Children started and not yet seen ended. */
+    private static final java.util.Set<ChildProcess> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicLong ENDED = new java.util.concurrent.atomic.AtomicLong();
+    private static volatile String lastEnded = "none";
 
     /** How {@link #awaitReady} ended. */
     public enum Readiness {
@@ -74,6 +79,7 @@ public final class ChildProcess implements AutoCloseable {
     private final boolean kill;
     private boolean opened; // guarded by this
     private boolean closed; // guarded by this
+    private final java.util.concurrent.atomic.AtomicBoolean tallied = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ChildProcess(String what, Process process, Duration grace, List<Path> files, boolean gated,
                          boolean kill) {
@@ -86,9 +92,11 @@ public final class ChildProcess implements AutoCloseable {
         this.own = SelfIo.ownProcess(process.pid());
         this.files.forEach(f -> ownFiles.add(SelfIo.ownPath(f)));
         this.hook = new Thread(this::endAtExit, "iops-" + what + "-shutdown");
+        RUNNING.add(this);
         try {
             Runtime.getRuntime().addShutdownHook(hook);
         } catch (IllegalStateException exiting) {
+            RUNNING.remove(this);
             endAtExit(); // the JVM is already exiting: no child may outlive it
             own.close();
             ownFiles.forEach(SelfIo.Registration::close);
@@ -288,6 +296,37 @@ public final class ChildProcess implements AutoCloseable {
         return waitFor(process, timeout) ? process.exitValue() : -1;
     }
 
+    /**
+     * How many children of the library have ended, as far as can be seen now (a child counts once the JDK has
+     * reaped it). The kernel adds a reaped child's I/O to its parent's process-wide counters, so a window of such
+     * counters takes this at both its readings: a change means the I/O of a library process may be in it. Cheap:
+     * no system call. Thread-safe.
+     *
+     * @return the number of children seen ended since the JVM started
+     */
+    public static long endedChildren() {
+        for (ChildProcess c : RUNNING) {
+            c.tallyIfEnded();
+        }
+        return ENDED.get();
+    }
+
+    /**
+     * @return the child that was last seen ended, for messages, such as {@code "perf (pid 42, exit code 255)"}; or
+     * {@code "none"}
+     */
+    public static String lastEnded() {
+        return lastEnded;
+    }
+
+    private void tallyIfEnded() {
+        if (!process.isAlive() && tallied.compareAndSet(false, true)) {
+            RUNNING.remove(this);
+            lastEnded = what + " (pid " + process.pid() + ", " + describeExit() + ")";
+            ENDED.incrementAndGet();
+        }
+    }
+
     /** @return the child's process id (the command's, also when gated) */
     public long pid() {
         return process.pid();
@@ -337,6 +376,7 @@ public final class ChildProcess implements AutoCloseable {
                 terminate(process, grace);
             }
         }
+        tallyIfEnded();
         closeQuietly(process.getOutputStream());
         closeQuietly(process.getInputStream());
         closeQuietly(process.getErrorStream());
