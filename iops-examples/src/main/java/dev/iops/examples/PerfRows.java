@@ -57,6 +57,7 @@ final class PerfRows {
         rows.add(StraceBenchmark.row("empty block, warm JVM, perf", Stats.median(warm), "ms",
                 "a perf record per session (spawn and attach, enable; disable, drain, read, kill)"));
         lingering(rows, file);
+        nonIoCalls(rows);
         decode(rows, dir);
         Files.deleteIfExists(file);
     }
@@ -114,6 +115,48 @@ final class PerfRows {
                             (with - without) * 1000 / 100_000, without)));
         } finally {
             System.clearProperty(PerfProfiler.LINGER_PROPERTY);
+        }
+    }
+
+    /**
+     * What a system call that is not I/O ({@code sched_yield}) costs inside a perf block, with the kernel filter
+     * (the default) and without it (the attach that survives threads ending, see PerfProfiler).
+     */
+    private static void nonIoCalls(List<String[]> rows) throws Exception {
+        int calls = 100_000;
+        double[][] added = new double[2][RUNS];
+        for (int k = 0; k < 2; k++) {
+            if (k == 1) {
+                System.setProperty(PerfProfiler.KERNEL_FILTER_PROPERTY, "false");
+            }
+            try {
+                for (int i = 0; i < RUNS; i++) {
+                    long t0 = System.nanoTime();
+                    yields(calls);
+                    long bare = System.nanoTime() - t0;
+                    long[] inside = new long[1];
+                    Iops.with().profiler(PerfProfiler.NAME).scope(Scope.THREAD).measure(() -> {
+                        long s = System.nanoTime();
+                        yields(calls);
+                        inside[0] = System.nanoTime() - s;
+                    });
+                    added[k][i] = (inside[0] - bare) / 1e3 / calls;
+                }
+            } finally {
+                System.clearProperty(PerfProfiler.KERNEL_FILTER_PROPERTY);
+            }
+        }
+        rows.add(StraceBenchmark.row("100,000 x Thread.yield() inside the block: perf, kernel filter", Stats.median(
+                added[0]), "us/call", "added per call that is not I/O (the default)"));
+        rows.add(StraceBenchmark.row("100,000 x Thread.yield() inside the block: perf, no kernel filter",
+                Stats.median(added[1]), "us/call", String.format(Locale.ROOT, "%.1fx the filtered cost; the attach "
+                        + "taken when threads end during it", Stats.median(added[1]) / Math.max(1e-9,
+                        Stats.median(added[0])))));
+    }
+
+    private static void yields(int calls) {
+        for (int i = 0; i < calls; i++) {
+            Thread.yield(); // one sched_yield(2) each
         }
     }
 

@@ -22,15 +22,10 @@ final class PerfMessages {
     }
 
     /**
-     * @param lost    events the kernel dropped (perf's {@code LOST} and {@code LOST_SAMPLES} records)
-     * @param samples events that were saved
-     * @return one sentence saying what was lost and what to do
-     */
-    /**
      * Whether perf failed to start because a thread of the JVM exited while perf attached to each thread in turn:
      * either the open failed ({@code No such process}), or perf dropped the thread and then could not set the
-     * filter on the events it had left ({@code Ignored open failure for pid N}, then {@code failed to set filter});
-     * a new attempt usually succeeds.
+     * filter on the events it had left ({@code Ignored open failure for pid N}, then {@code failed to set filter}
+     * with {@code File exists} or {@code No such process}); an attempt without the kernel filter succeeds.
      *
      * @param perfRecordStderr what perf printed
      * @return true for that race
@@ -39,6 +34,11 @@ final class PerfMessages {
         return perfRecordStderr.contains("No such process") || perfRecordStderr.contains("Ignored open failure for pid");
     }
 
+    /**
+     * @param lost    events the kernel dropped (perf's {@code LOST} and {@code LOST_SAMPLES} records)
+     * @param samples events that were saved
+     * @return one sentence saying what was lost and what to do
+     */
     static String lost(long lost, long samples) {
         return "perf lost " + lost + " of " + (lost + samples) + " system call events (its ring buffer overflowed: "
                 + "the block made system calls faster than perf could save them), so the counts undercount the block. "

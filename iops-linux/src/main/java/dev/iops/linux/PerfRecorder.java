@@ -73,17 +73,24 @@ final class PerfRecorder implements AutoCloseable {
                     + ". Check the temp directory, or use -Diops.profiler=strace.", e);
         }
         PerfRecorder r = new PerfRecorder(settings, dir);
+        // perf attaches to each thread of the JVM in turn, then sets the filter on each; a thread that exits
+        // meanwhile makes perf 6.1 fail and exit. Without the kernel filter it just skips that thread, at the cost
+        // of recording every system call of the window (the decoder keeps the same ones). That way is taken when
+        // a process-wide counter window is open, where a perf that ended on its own would add its I/O, and after
+        // a failed attempt.
+        boolean kernelFilter = !SelfIo.processCounterOpen()
+                && Boolean.parseBoolean(System.getProperty(PerfProfiler.KERNEL_FILTER_PROPERTY, "true"));
         for (int attempt = 1; ; attempt++) {
             try {
-                r.spawn();
+                r.spawn(kernelFilter);
                 return r;
             } catch (IOException e) {
                 String log = r.log();
                 if (r.process != null) {
                     r.process.close();
                 }
-                // perf attaches to each thread of the JVM in turn; one that exits meanwhile fails the attach
                 if (attempt < MAX_ATTEMPTS && PerfMessages.threadExitedDuringAttach(log)) {
+                    kernelFilter = false;
                     continue;
                 }
                 r.close();
@@ -113,9 +120,10 @@ final class PerfRecorder implements AutoCloseable {
         }
     }
 
-    private void spawn() throws IOException {
+    private void spawn(boolean kernelFilter) throws IOException {
         java.util.List<String> cmd = PerfProfiler.recordCommand(settings.perf(), settings.table(),
-                ProcessHandle.current().pid(), settings.bufferPages(), data);
+                ProcessHandle.current().pid(), settings.bufferPages(), data,
+                kernelFilter);
         try {
             process = ChildProcess.of(PerfProfiler.NAME, cmd).pipes().stderrTo(dir.resolve("record.log"))
                     .deleteOnClose(data).killOnClose().grace(Duration.ofSeconds(2)).start();
