@@ -79,8 +79,8 @@ import java.util.Set;
  * thread and goes on. So a start that failed that way is retried without the filter, and the filter is left out
  * from the first attempt when a process-wide counter window is open (a perf that ended on its own would add its
  * own start-up I/O to it when reaped). The counts are the same either way; the cost differs only for the other
- * system calls of the window, which are then recorded too: 0.42 us instead of 0.18 us added per
- * {@code sched_yield} on this project's VM (I/O calls: the same).
+ * system calls of the window, which are then recorded too: 0.44 us instead of 0.19 us added per
+ * {@code sched_yield} on this project's VM (I/O calls: the same; {@code StraceBenchmark perf}).
  *
  * <h2>Permissions</h2>
  * Root, or {@code CAP_PERFMON} with read access to {@code /sys/kernel/tracing}. Without them the provider is
