@@ -63,7 +63,7 @@ public final class IopsSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IopsSession.class);
     private static final OpSink NO_SINK = op -> { };
     // Loaded with this class, so that no class file is read between the window opening and the block starting.
-    private static final Cleaner CLEANER = Cleaners.CLEANER;
+    private static final Cleaner CLEANER = SelfIo.cleaner();
     private static final Class<?> ABANDONED = Abandoned.class;
 
     static {
@@ -105,15 +105,6 @@ public final class IopsSession implements AutoCloseable {
         this.childrenAtOpen = processCounter ? ChildProcess.endedChildren() : 0; // after the window's first reading
         this.abandoned = new Abandoned(profiler.name(), recording, processCounter);
         this.cleanable = CLEANER.register(this, abandoned);
-    }
-
-    /** One cleaner thread for the library, started with the first session. */
-    private static final class Cleaners {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = new Thread(SelfIo.ownThread(r), "iops-cleaner");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Releases the recording of a session that nobody stopped; holds no reference to the session. */

@@ -31,9 +31,8 @@ final class StaleFiles {
 
     /** Starts the sweep of {@code java.io.tmpdir} on a daemon thread of the library's own. */
     static void sweepInBackground() {
-        Thread t = new Thread(SelfIo.ownThread(() -> sweep(Path.of(System.getProperty("java.io.tmpdir")),
-                StaleFiles::alive)), "iops-stale-files");
-        t.setDaemon(true);
+        Thread t = SelfIo.newOwnThread("iops-stale-files", () -> sweep(Path.of(System.getProperty("java.io.tmpdir")),
+                StaleFiles::alive));
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }

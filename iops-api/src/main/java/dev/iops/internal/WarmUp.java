@@ -29,8 +29,7 @@ final class WarmUp {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
             return;
         }
-        Thread t = new Thread(dev.iops.spi.SelfIo.ownThread(() -> run(profilers)), "iops-warm-up");
-        t.setDaemon(true);
+        Thread t = dev.iops.spi.SelfIo.newOwnThread("iops-warm-up", () -> run(profilers));
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
         // a JVM that exits during the warm-up lets it finish (at most 3 s) so that it leaves no file behind

@@ -817,6 +817,35 @@ public final class SelfIo {
     }
 
     /**
+     * A daemon thread of the library's own, not started: the one way the library makes its threads (timers,
+     * cleaners, the warm-up, the sweep of stale files), so that no tracer ever counts what they do
+     * ({@link #ownThread}).
+     *
+     * @param name the thread's name, such as {@code "iops-perf-linger"}
+     * @param body what it runs
+     * @return the thread, not started
+     */
+    public static Thread newOwnThread(String name, Runnable body) {
+        Thread t = new Thread(ownThread(body), java.util.Objects.requireNonNull(name, "name"));
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * The library's one {@link java.lang.ref.Cleaner}, whose thread ({@code iops-cleaner}) is the library's own and
+     * starts with the first call: what releases an abandoned session's recording or a tracer's reference.
+     *
+     * @return the cleaner; thread-safe
+     */
+    public static java.lang.ref.Cleaner cleaner() {
+        return LibraryCleaner.CLEANER;
+    }
+
+    private static final class LibraryCleaner {
+        static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(r -> newOwnThread("iops-cleaner", r));
+    }
+
+    /**
      * @param tid an OS thread id of this process, as a tracer reports it
      * @return true while it runs a body of {@link #ownThread} (and until no session is open after that)
      */

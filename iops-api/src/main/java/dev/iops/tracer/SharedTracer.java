@@ -360,11 +360,7 @@ public final class SharedTracer<S, T extends SharedTracer.Attachment> {
     /** @return the timer of the linger and the watchdog; its one daemon thread exits when nothing is scheduled */
     private ScheduledThreadPoolExecutor timer() {
         if (timer == null) {
-            timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(SelfIo.ownThread(r), "iops-" + name + "-watch");
-                t.setDaemon(true);
-                return t;
-            });
+            timer = new ScheduledThreadPoolExecutor(1, r -> SelfIo.newOwnThread("iops-" + name + "-watch", r));
             timer.setRemoveOnCancelPolicy(true);
             timer.setKeepAliveTime(1, TimeUnit.SECONDS);
             timer.allowCoreThreadTimeOut(true);

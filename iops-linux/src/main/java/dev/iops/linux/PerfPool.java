@@ -48,11 +48,8 @@ final class PerfPool {
             } else {
                 idle = r;
                 if (timer == null) {
-                    timer = Executors.newSingleThreadScheduledExecutor(task -> {
-                        Thread t = new Thread(SelfIo.ownThread(task), "iops-perf-linger");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    timer = Executors.newSingleThreadScheduledExecutor(
+                            task -> SelfIo.newOwnThread("iops-perf-linger", task));
                 }
                 expiry = timer.schedule(this::expire, linger.toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,11 +61,7 @@ final class StraceTracer implements SharedTracer.Attachment {
 
     /** The tracer of this JVM, shared by every strace session. */
     static final SharedTracer<Settings, StraceTracer> SHARED = new SharedTracer<>(StraceProfiler.NAME,
-            StraceTracer::attach, Cleaner.create(r -> {
-                Thread t = new Thread(SelfIo.ownThread(r), "iops-strace-cleaner");
-                t.setDaemon(true);
-                return t;
-            }));
+            StraceTracer::attach, SelfIo.cleaner());
 
     /** How a tracer is started; read from system properties by the profiler. */
     record Settings(Path executable, Path taskset, boolean pin, boolean pinThread, Duration linger,

@@ -9,7 +9,6 @@ import dev.iops.tracer.TraceFile;
 import dev.iops.tracer.TraceFileReader;
 
 import java.io.IOException;
-import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,11 +33,7 @@ final class FsUsageTracer implements SharedTracer.Attachment {
 
     /** The fs_usage of this JVM, shared by every fs_usage session. */
     static final SharedTracer<Duration, FsUsageTracer> SHARED = new SharedTracer<>(FsUsageProfiler.NAME,
-            FsUsageTracer::attach, Cleaner.create(r -> {
-                Thread t = new Thread(SelfIo.ownThread(r), "iops-fs_usage-cleaner");
-                t.setDaemon(true);
-                return t;
-            }));
+            FsUsageTracer::attach, SelfIo.cleaner());
 
     private final ChildProcess child;
     private final Path errFile;
