@@ -194,6 +194,8 @@ public final class ProcfsProfiler implements Profiler {
         private final Supplier<SelfIo.Totals> own;
         private final ServiceThreads service;
         private final byte[] buffer = new byte[BUFFER];
+        /** For the service threads' files (PROCESS scope), so their readings never overwrite {@link #buffer}. */
+        private final byte[] scratch;
         private ProcIo before;
         private ServiceThreads.Readings serviceReadings;
         private Map<String, ProcIo> serviceOutsideBefore;
@@ -213,6 +215,7 @@ public final class ProcfsProfiler implements Profiler {
             this.path = path;
             this.own = own;
             this.service = service;
+            this.scratch = service == null ? null : new byte[BUFFER];
         }
 
         int read() throws IOException {
@@ -239,7 +242,6 @@ public final class ProcfsProfiler implements Profiler {
             SelfIo.settleOwnWork();
             try {
                 serviceReadings = service == null ? null : service.readings();
-                byte[] scratch = new byte[BUFFER];
                 serviceOutsideBefore = serviceReadings == null ? null : serviceReadings.read(scratch, true);
                 ownBefore = own.get();
                 int n = read();
@@ -263,7 +265,6 @@ public final class ProcfsProfiler implements Profiler {
 
         private RecordingResult stopSettled() {
             ProcIo after;
-            byte[] scratch = new byte[BUFFER];
             // listed again: a service thread that started inside the window counts from zero
             Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : serviceReadings.read(scratch, true);
             SelfIo.Totals inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures

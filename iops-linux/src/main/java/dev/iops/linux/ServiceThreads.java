@@ -55,13 +55,6 @@ final class ServiceThreads {
         return serviceByTid.computeIfAbsent(Long.toString(tid), t -> isService(readText(t, "comm", new byte[64])));
     }
 
-    /** The counters of each service thread alive now, by thread id; {@code null} where they cannot be listed. */
-    Map<String, ProcIo> read(byte[] buffer) {
-        try (Readings r = readings()) {
-            return r.read(buffer, true);
-        }
-    }
-
     /** @return readings that keep each service thread's counter file open until closed (one window's four reads) */
     Readings readings() {
         return new Readings();
@@ -103,14 +96,9 @@ final class ServiceThreads {
                 try {
                     RandomAccessFile f = e.getValue();
                     f.seek(0);
-                    int n = f.read(buffer, 0, buffer.length);
-                    if (n <= 0 || n >= buffer.length) {
-                        continue; // the thread ended: its I/O is in the process's now
-                    }
-                    SelfIo.count(1, n, 0, 0);
-                    byTid.put(e.getKey(), ProcIo.parse(buffer, n));
+                    byTid.put(e.getKey(), ProcIo.parse(buffer, readBooked(f, buffer, e.getKey())));
                 } catch (IOException | RuntimeException ended) {
-                    // the thread ended since the open
+                    // the thread ended since the open: its I/O is in the process's now
                 }
             }
             return byTid;
@@ -154,12 +142,17 @@ final class ServiceThreads {
     /** One open and one read, booked as the library's own. */
     private static int readFile(String tid, String name, byte[] buffer) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(new File(TASKS, tid + "/" + name), "r")) {
-            int n = f.read(buffer, 0, buffer.length);
-            if (n <= 0 || n >= buffer.length) {
-                throw new IOException("unexpected read of " + n + " bytes from /proc/self/task/" + tid + "/" + name);
-            }
-            SelfIo.count(1, n, 0, 0);
-            return n;
+            return readBooked(f, buffer, tid + "/" + name);
         }
+    }
+
+    /** One read of a whole small file of a thread, booked as the library's own; an ended thread's reads nothing. */
+    private static int readBooked(RandomAccessFile f, byte[] buffer, String what) throws IOException {
+        int n = f.read(buffer, 0, buffer.length);
+        if (n <= 0 || n >= buffer.length) {
+            throw new IOException("unexpected read of " + n + " bytes from /proc/self/task/" + what);
+        }
+        SelfIo.count(1, n, 0, 0);
+        return n;
     }
 }
