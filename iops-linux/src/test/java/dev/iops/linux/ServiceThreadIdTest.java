@@ -38,7 +38,7 @@ class ServiceThreadIdTest {
     void namesTheRuntimesThreadsAndNotTheUsers() {
         // kernel names as /proc/<pid>/task/<tid>/comm holds them (15 characters, newline)
         for (String runtime : new String[]{"C1 CompilerThre\n", "C2 CompilerThre\n", "VM Thread\n", "G1 Conc#0\n",
-                "GC Thread#1\n", "JFR Recorder Th\n", "JFR Periodic Ta\n"}) {
+                "GC Thread#1\n", "JFR Recorder Th\n", "JFR Periodic Ta\n", "process reaper\n"}) {
             assertThat(ServiceThreads.isService(runtime)).as(runtime.strip()).isTrue();
         }
         for (String user : new String[]{"main\n", "java\n", "pool-1-thread-1\n", "JFRish-worker\n", "Common-Cleaner\n"}) {
