@@ -107,7 +107,6 @@ final class PerfData {
     private final List<Event> queued = new ArrayList<>();
     private long[] sampleTypes;
     private long[][] ids;
-    private long dataSize;
     private long nextFlush = Long.MIN_VALUE;
     private long maxTime = Long.MIN_VALUE;
     private long samples;
@@ -149,21 +148,24 @@ final class PerfData {
      */
     static Slice readFrom(FileChannel file, long from, Events sink) throws IOException {
         PerfData d = new PerfData(sink);
-        long dataOffset = d.readHeader(file);
-        long start = Math.max(from, dataOffset);
+        long start = Math.max(from, d.readHeader(file).offset());
         long end = d.readData(file, start, Math.max(0, file.size() - start));
         d.flush(Long.MAX_VALUE);
         return new Slice(new Summary(d.samples, d.lost, d.skipped), end);
     }
 
     private void readAll(FileChannel file) throws IOException {
-        long dataOffset = readHeader(file);
-        readData(file, dataOffset, dataSize);
+        DataSection data = readHeader(file);
+        readData(file, data.offset(), data.size());
         flush(Long.MAX_VALUE);
     }
 
-    /** Reads the header and the attributes; returns where the data section starts. */
-    private long readHeader(FileChannel file) throws IOException {
+    /** Where the records are; the size is the header's, which perf writes only when it ends (0 before). */
+    private record DataSection(long offset, long size) {
+    }
+
+    /** Reads the header and the attributes; returns where the data section is. */
+    private DataSection readHeader(FileChannel file) throws IOException {
         ByteBuffer h = readAt(file, 0, HEADER_BYTES);
         if (h.getLong(0) != MAGIC) {
             throw new IOException("not a little-endian perf.data file (magic " + Long.toHexString(h.getLong(0)) + ")");
@@ -172,7 +174,7 @@ final class PerfData {
         long attrsOffset = h.getLong(24);
         long attrsSize = h.getLong(32);
         long dataOffset = h.getLong(40);
-        dataSize = h.getLong(48);
+        long dataSize = h.getLong(48);
         if (attrSize < 64 + 16 || attrsSize % attrSize != 0) {
             throw new IOException("perf.data attribute section of unexpected size " + attrsSize + "/" + attrSize);
         }
@@ -198,7 +200,7 @@ final class PerfData {
         if (count < 2) {
             throw new IOException("perf.data has " + count + " event(s); expected sys_enter and sys_exit");
         }
-        return dataOffset;
+        return new DataSection(dataOffset, dataSize);
     }
 
     /** Reads the records in {@code [offset, offset + size)}; returns the offset after the last whole record. */
