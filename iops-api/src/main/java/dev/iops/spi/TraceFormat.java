@@ -51,4 +51,50 @@ public interface TraceFormat {
      * @throws IOException if the file cannot be read
      */
     RecordingResult parse(Path trace, OpSink sink) throws IOException;
+
+    /** A test of one line of a file's first bytes; see {@link #leadingLinesMatch}. */
+    @FunctionalInterface
+    interface LineTest {
+        /**
+         * @param head the bytes
+         * @param from the line's first byte
+         * @param to   the index of its newline
+         * @return true if the line is one the format writes
+         */
+        boolean matches(byte[] head, int from, int to);
+    }
+
+    /**
+     * The usual {@link #detects} of a line-oriented format: whether the first complete lines of a file, at most
+     * {@code maxLines}, all pass {@code test}, and there is at least one. Blank lines (whitespace only) are skipped
+     * and not counted; a last line without its newline is not looked at, since {@code head} may end inside it.
+     * Pure and thread-safe.
+     *
+     * @param head     the file's first bytes
+     * @param length   how many of them are valid
+     * @param maxLines how many non-blank lines to test at most
+     * @param test     the test of one line (without its newline)
+     * @return true if every line tested passed and at least one was tested
+     */
+    static boolean leadingLinesMatch(byte[] head, int length, int maxLines, LineTest test) {
+        int lines = 0;
+        int from = 0;
+        for (int i = 0; i < length && lines < maxLines; i++) {
+            if (head[i] != '\n') {
+                continue;
+            }
+            boolean blank = true;
+            for (int j = from; j < i && blank; j++) {
+                blank = head[j] <= ' ';
+            }
+            if (!blank) {
+                if (!test.matches(head, from, i)) {
+                    return false;
+                }
+                lines++;
+            }
+            from = i + 1;
+        }
+        return lines > 0;
+    }
 }

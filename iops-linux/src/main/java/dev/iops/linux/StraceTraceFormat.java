@@ -36,21 +36,8 @@ public final class StraceTraceFormat implements TraceFormat {
     @Override
     public boolean detects(byte[] head, int length) {
         StraceLineParser parser = new StraceLineParser();
-        int lines = 0;
-        int from = 0;
-        for (int i = 0; i < length && lines < LINES_CHECKED; i++) {
-            if (head[i] != '\n') {
-                continue;
-            }
-            if (i > from) {
-                if (parser.parse(head, from, i) == StraceLineParser.GARBAGE) {
-                    return false;
-                }
-                lines++;
-            }
-            from = i + 1;
-        }
-        return lines > 0;
+        return TraceFormat.leadingLinesMatch(head, length, LINES_CHECKED,
+                (b, from, to) -> parser.parse(b, from, to) != StraceLineParser.GARBAGE);
     }
 
     @Override

@@ -40,23 +40,10 @@ public final class FsUsageTraceFormat implements TraceFormat {
     /** @return true when the first lines (up to 8, blank ones skipped) are all lines fs_usage writes */
     @Override
     public boolean detects(byte[] head, int length) {
-        int lines = 0;
-        int from = 0;
-        for (int i = 0; i < length && lines < LINES_CHECKED; i++) {
-            if (head[i] != '\n') {
-                continue;
-            }
-            String line = new String(head, from, i - from, StandardCharsets.UTF_8);
-            from = i + 1;
-            if (line.isBlank()) {
-                continue;
-            }
-            if (FsUsageParser.parse(line) == null && !FsUsageParser.isOverrun(line)) {
-                return false;
-            }
-            lines++;
-        }
-        return lines > 0;
+        return TraceFormat.leadingLinesMatch(head, length, LINES_CHECKED, (b, from, to) -> {
+            String line = new String(b, from, to - from, StandardCharsets.UTF_8);
+            return FsUsageParser.parse(line) != null || FsUsageParser.isOverrun(line);
+        });
     }
 
     @Override
