@@ -125,10 +125,9 @@ final class PerfRows {
     private static void nonIoCalls(List<String[]> rows) throws Exception {
         int calls = 100_000;
         double[][] added = new double[2][RUNS];
+        String given = System.getProperty(PerfProfiler.KERNEL_FILTER_PROPERTY); // set for the rest of the table
         for (int k = 0; k < 2; k++) {
-            if (k == 1) {
-                System.setProperty(PerfProfiler.KERNEL_FILTER_PROPERTY, "false");
-            }
+            System.setProperty(PerfProfiler.KERNEL_FILTER_PROPERTY, k == 0 ? "true" : "false");
             try {
                 for (int i = 0; i < RUNS; i++) {
                     long t0 = System.nanoTime();
@@ -143,7 +142,11 @@ final class PerfRows {
                     added[k][i] = (inside[0] - bare) / 1e3 / calls;
                 }
             } finally {
-                System.clearProperty(PerfProfiler.KERNEL_FILTER_PROPERTY);
+                if (given == null) {
+                    System.clearProperty(PerfProfiler.KERNEL_FILTER_PROPERTY);
+                } else {
+                    System.setProperty(PerfProfiler.KERNEL_FILTER_PROPERTY, given);
+                }
             }
         }
         rows.add(StraceBenchmark.row("100,000 x Thread.yield() inside the block: perf, kernel filter", Stats.median(

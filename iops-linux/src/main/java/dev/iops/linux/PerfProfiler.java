@@ -44,9 +44,9 @@ import java.util.Set;
  * those of the JVM's service threads.
  *
  * <p>Why a recorder per session and not one long-lived disabled recorder by default: a disabled recorder still
- * makes every system call pay for the tracepoint hook outside any block (about 0.03 us; not zero), on every
+ * makes every system call pay for the tracepoint hook outside any block (about 0.02 us; not zero), on every
  * process of the machine, and keeps a perf process attached to the JVM; the rule is that nothing outside a block
- * is slowed unless asked. The price is a perf start per session (about 130 ms on this project's 2-CPU VM);
+ * is slowed unless asked. The price is a perf start per session (about 190 ms on this project's 2-CPU VM);
  * {@code iops.perf.linger} trades it for a disabled perf kept between sessions (a warm session then costs a few
  * milliseconds; both measured in {@code StraceBenchmark}).
  *
