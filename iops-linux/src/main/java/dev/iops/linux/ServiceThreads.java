@@ -146,13 +146,22 @@ final class ServiceThreads {
         }
     }
 
-    /** One read of a whole small file of a thread, booked as the library's own; an ended thread's reads nothing. */
-    private static int readBooked(RandomAccessFile f, byte[] buffer, String what) throws IOException {
-        int n = f.read(buffer, 0, buffer.length);
+    /**
+     * One read of a whole small file of a thread, booked as the library's own. A thread that ended since its file
+     * was opened reads nothing or fails, and the kernel counts that call too: booked as well, then thrown.
+     */
+    static int readBooked(RandomAccessFile f, byte[] buffer, String what) throws IOException {
+        int n;
+        try {
+            n = f.read(buffer, 0, buffer.length);
+        } catch (IOException e) {
+            SelfIo.count(1, 0, 0, 0);
+            throw e;
+        }
+        SelfIo.count(1, Math.max(0, n), 0, 0);
         if (n <= 0 || n >= buffer.length) {
             throw new IOException("unexpected read of " + n + " bytes from /proc/self/task/" + what);
         }
-        SelfIo.count(1, n, 0, 0);
         return n;
     }
 }

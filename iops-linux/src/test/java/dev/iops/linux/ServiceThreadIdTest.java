@@ -45,4 +45,62 @@ class ServiceThreadIdTest {
             assertThat(ServiceThreads.isService(user)).as(user.strip()).isFalse();
         }
     }
+
+    @Test
+    void aReadOfAThreadThatEndedIsBookedAsTheLibrarysOwnToo() throws Exception {
+        // the kernel counts the call (syscr) even though it reads nothing: unbooked, a process-wide window would
+        // count one read of 0 bytes too many whenever a thread ended between a listing and its read
+        long[] tid = new long[1];
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            tid[0] = dev.iops.spi.SelfIo.osThreadId();
+            started.countDown();
+            try {
+                opened.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-ends-soon");
+        t.start();
+        assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        byte[] buffer = new byte[512];
+        try (java.io.RandomAccessFile live = new java.io.RandomAccessFile("/proc/thread-self/io", "r");
+             java.io.RandomAccessFile f = new java.io.RandomAccessFile("/proc/self/task/" + tid[0] + "/io", "r")) {
+            ServiceThreads.readBooked(live, buffer, "self/io"); // the path's first use (class loading) before counting
+            opened.countDown();
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+            try {
+                ServiceThreads.readBooked(f, buffer, tid[0] + "/io"); // the failure path's first use, too
+            } catch (IOException expected) {
+                // measured below
+            }
+            dev.iops.spi.SelfIo.thread().minus(dev.iops.spi.SelfIo.thread()); // loads the ledger's classes first
+            syscr();
+            long kernel = syscr();
+            dev.iops.spi.SelfIo.Totals booked = dev.iops.spi.SelfIo.thread();
+            IOException thrown = null;
+            try {
+                ServiceThreads.readBooked(f, buffer, tid[0] + "/io");
+            } catch (IOException e) {
+                thrown = e;
+            }
+            long kernelCalls = syscr() - kernel - 1; // less the syscr() read itself
+            long bookedCalls = dev.iops.spi.SelfIo.thread().minus(booked).readOps();
+            assertThat(thrown).as("the ended thread's file reads nothing").isNotNull();
+            assertThat(kernelCalls).as("read calls the kernel counted").isEqualTo(1);
+            assertThat(bookedCalls).as("read calls booked as the library's own").isEqualTo(kernelCalls);
+        }
+    }
+
+    /** This thread's read calls before this one, from the kernel (one read of its own io file). */
+    private static long syscr() throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile("/proc/thread-self/io", "r")) {
+            byte[] b = new byte[512];
+            int n = f.read(b);
+            String io = new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+            return Long.parseLong(io.replaceAll("(?s).*syscr: (\\d+).*", "$1").trim());
+        }
+    }
 }
