@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -284,8 +286,16 @@ public final class ProcfsProfiler implements Profiler {
             ProcIo edges = serviceOutsideAfter == null ? ProcIo.ZERO
                     : ServiceThreads.delta(serviceOutsideBefore, serviceOutsideAfter).minus(inside);
             IoCounters counters = delta(before, after.minus(inside), inWindow);
-            String note = edgeNote(edges);
-            return note == null ? RecordingResult.ofCounters(counters) : RecordingResult.ofCounters(counters, note);
+            List<String> notes = new ArrayList<>();
+            String edge = edgeNote(edges);
+            if (edge != null) {
+                notes.add(edge);
+            }
+            String ended = endedNote(ServiceThreads.ended(serviceBefore, serviceAfter));
+            if (ended != null) {
+                notes.add(ended);
+            }
+            return RecordingResult.ofCounters(counters, notes.toArray(new String[0]));
         }
 
         @Override
@@ -357,6 +367,18 @@ public final class ProcfsProfiler implements Profiler {
                 closeQuietly(file);
             }
         }
+    }
+
+    /**
+     * @param ended how many of the JVM's service threads were read at the window's start and were gone at its end
+     * @return the note saying their I/O inside the window could not be taken out, or {@code null} for none
+     */
+    static String endedNote(int ended) {
+        if (ended <= 0) {
+            return null;
+        }
+        return ended + " of the JVM's own service threads (a JIT compiler the JVM stopped, say) ended during the block: "
+                + "what they did in it since it began is in these counts and could not be taken out";
     }
 
     /**

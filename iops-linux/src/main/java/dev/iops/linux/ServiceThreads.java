@@ -131,6 +131,20 @@ final class ServiceThreads {
         return sum;
     }
 
+    /**
+     * @return how many threads of the first reading are missing from the second: they ended in between, and the
+     * kernel moved all they did into the process's totals, where nothing can tell it apart
+     */
+    static int ended(Map<String, ProcIo> before, Map<String, ProcIo> after) {
+        int n = 0;
+        for (String tid : before.keySet()) {
+            if (!after.containsKey(tid)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static String readText(String tid, String name, byte[] buffer) {
         try {
             return new String(buffer, 0, readFile(tid, name, buffer), StandardCharsets.US_ASCII);

@@ -94,6 +94,18 @@ class ServiceThreadIdTest {
         }
     }
 
+    @Test
+    void aServiceThreadGoneAtTheEndOfTheWindowIsNamedInTheReport() {
+        ProcIo io = new ProcIo(100, 0, 2, 0, 0, 0);
+        java.util.Map<String, ProcIo> before = java.util.Map.of("11", io, "12", io, "13", io);
+        java.util.Map<String, ProcIo> after = java.util.Map.of("11", io, "14", io); // 12 and 13 ended, 14 started
+        assertThat(ServiceThreads.ended(before, after)).isEqualTo(2);
+        assertThat(ServiceThreads.ended(before, before)).isZero();
+        assertThat(ProcfsProfiler.endedNote(2)).startsWith("2 of the JVM's own service threads")
+                .contains("could not be taken out");
+        assertThat(ProcfsProfiler.endedNote(0)).isNull();
+    }
+
     /** This thread's read calls before this one, from the kernel (one read of its own io file). */
     private static long syscr() throws IOException {
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile("/proc/thread-self/io", "r")) {
