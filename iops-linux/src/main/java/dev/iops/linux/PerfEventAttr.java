@@ -1,0 +1,53 @@
+package dev.iops.linux;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The {@code struct perf_event_attr} of one tracepoint event, as bytes in the machine's order (from
+ * {@code include/uapi/linux/perf_event.h}): type {@code PERF_TYPE_TRACEPOINT}, the tracepoint's id as config, a
+ * sample for every hit ({@code sample_period} 1) carrying the thread ({@code pid}, {@code tid}), the time on
+ * {@code CLOCK_MONOTONIC} (the clock of {@link System#nanoTime()}) and the tracepoint's raw record. Pure.
+ */
+final class PerfEventAttr {
+    /** {@code PERF_ATTR_SIZE_VER5}: every field used here, known to kernels since 4.1. */
+    static final int SIZE = 112;
+    static final int PERF_TYPE_TRACEPOINT = 2;
+    static final long SAMPLE_TID = 1L << 1;
+    static final long SAMPLE_TIME = 1L << 2;
+    static final long SAMPLE_RAW = 1L << 10;
+    static final long FLAG_DISABLED = 1L;
+    static final long FLAG_WATERMARK = 1L << 14;
+    static final long FLAG_USE_CLOCKID = 1L << 25;
+    static final int CLOCK_MONOTONIC = 1;
+    static final int OFFSET_FLAGS = 40;
+    static final int OFFSET_WAKEUP = 48;
+    static final int OFFSET_CLOCKID = 92;
+
+    private PerfEventAttr() {
+    }
+
+    /**
+     * @param tracepointId   the id from tracefs ({@code events/<group>/<name>/id})
+     * @param leader         true for a group's leader: opened disabled (the others follow it), and wakes a reader
+     *                       once {@code wakeupBytes} wait in its ring buffer
+     * @param wakeupBytes    the leader's wake-up watermark in bytes; ignored for others
+     * @return the attribute bytes
+     */
+    static byte[] tracepoint(int tracepointId, boolean leader, int wakeupBytes) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
+        b.putInt(0, PERF_TYPE_TRACEPOINT);
+        b.putInt(4, SIZE);
+        b.putLong(8, tracepointId);
+        b.putLong(16, 1); // sample_period: every hit
+        b.putLong(24, SAMPLE_TID | SAMPLE_TIME | SAMPLE_RAW);
+        long flags = FLAG_USE_CLOCKID;
+        if (leader) {
+            flags |= FLAG_DISABLED | FLAG_WATERMARK;
+            b.putInt(OFFSET_WAKEUP, wakeupBytes);
+        }
+        b.putLong(OFFSET_FLAGS, flags);
+        b.putInt(OFFSET_CLOCKID, CLOCK_MONOTONIC);
+        return b.array();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.iops.linux;
+
+import dev.iops.Scope;
+import dev.iops.spi.OpSink;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.Recording;
+import dev.iops.spi.RecordingFailedException;
+import dev.iops.spi.RecordingResult;
+import dev.iops.spi.SelfIo;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One session's window of kernel tracepoints read in-process: the events are opened at start (disabled), enabled
+ * as the last step before the window opens, disabled as the first step after it closes, and drained from their
+ * ring buffers by a library thread while the block runs and by the session's thread at the end. The events are
+ * then given to the shared decoder ({@link PerfWindow}) in time order. The kernel resources are released by the
+ * draining thread after the window, off the caller's path (closing perf events takes milliseconds).
+ * Not thread-safe beyond the {@link Recording} contract.
+ */
+final class TracepointRecording implements Recording {
+    /** Poll period of the draining thread when its buffers stay under the watermark; also its exit latency. */
+    static final int POLL_MILLIS = 20;
+
+    /** What a session needs. */
+    record Settings(TracepointIds ids, PerfSyscalls table, long syscallNr, int[] cpus, int pagesPerCpu,
+                    long maxEvents) {
+    }
+
+    private final Settings settings;
+    private final Scope scope;
+    private final long tid;
+    private final int pid = (int) ProcessHandle.current().pid();
+    private final Object lock = new Object();
+    private TracepointSet set; // guarded by lock once the drainer runs
+    private TracepointStream stream; // same
+    private boolean stopping; // same
+    private Thread drainer;
+    private com.sun.jna.Memory pollSet;
+    private SelfIo.Registration ownWork;
+    private SelfIo.Registration attached;
+    private Map<Long, TraceWindow.Target> startFds = Map.of();
+    private long beginNanos;
+    private boolean stopped;
+    private boolean closed;
+
+    TracepointRecording(Settings settings, Scope scope) {
+        this.settings = settings;
+        this.scope = scope;
+        long id = -1;
+        if (scope == Scope.THREAD) {
+            try {
+                id = AffinityHelper.currentTid();
+            } catch (IOException | RuntimeException e) {
+                throw new ProfilerStartException("tracepoints: the OS id of this thread could not be read from "
+                        + "/proc/thread-self (" + e.getMessage() + "); is /proc mounted? Or use Scope.PROCESS.", e);
+            }
+        }
+        this.tid = id;
+    }
+
+    /** Opens the events and the window: the window's start time is the last thing taken. */
+    void begin() {
+        try {
+            KernelCalls.load();
+            try {
+                set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
+                        settings.cpus(), settings.pagesPerCpu());
+            } catch (KernelCalls.CallFailedException e) {
+                throw new ProfilerStartException(TracepointProfiler.openFailure(e, settings.pagesPerCpu()), e);
+            }
+            stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents());
+            pollSet = KernelCalls.pollSet(set.pollable());
+            KernelCalls.poll(pollSet, set.size(), 0); // the draining thread's native call, bound here, not on it
+            ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are kept
+            drainer = SelfIo.newOwnThread("iops-tracepoints", this::drainLoop);
+            drainer.start();
+            try {
+                set.enable();
+            } catch (KernelCalls.CallFailedException e) {
+                throw new ProfilerStartException("tracepoints: the kernel refused to enable the events: "
+                        + e.getMessage(), e);
+            }
+            attached = SelfIo.attachedTracer(TracepointProfiler.NAME);
+            startFds = ProcFds.snapshot();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        beginNanos = System.nanoTime();
+    }
+
+    /** The draining thread: drains when a buffer passes its watermark (or every poll period), then cleans up. */
+    private void drainLoop() {
+        while (true) {
+            KernelCalls.poll(pollSet, set.size(), POLL_MILLIS);
+            synchronized (lock) {
+                if (stopping) {
+                    break;
+                }
+                set.drain(stream);
+            }
+        }
+        set.close();
+    }
+
+    @Override
+    public RecordingResult stop(OpSink sink) {
+        long endNanos = System.nanoTime(); // first: close the window
+        if (stopped || closed) {
+            throw new IllegalStateException("this tracepoints recording was already stopped or closed");
+        }
+        stopped = true;
+        Map<Long, TraceWindow.Target> endFds = ProcFds.snapshot();
+        try {
+            synchronized (lock) {
+                stopping = true;
+                try {
+                    set.disable();
+                } catch (KernelCalls.CallFailedException e) {
+                    throw new RecordingFailedException("tracepoints: the kernel refused to disable the events at "
+                            + "the end of the block (" + e.getMessage() + "); the window cannot be bounded", e);
+                }
+                set.drain(stream);
+            }
+        } finally {
+            attached.close();
+        }
+        PerfWindow window = new PerfWindow(settings.table(), beginNanos, Long.MAX_VALUE, tid, pid,
+                startFds::get, endFds::get, SelfIo::isOwnPath, SelfIo::isOwnProcess,
+                // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
+                (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
+                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
+        stream.release(endNanos, window);
+        window.finish();
+        if (stream.lost() > 0) {
+            throw new RecordingFailedException(TracepointProfiler.lost(stream.lost(), stream.samples(),
+                    settings.pagesPerCpu(), set.bufferBytes()));
+        }
+        if (stream.overflowed()) {
+            throw new RecordingFailedException(TracepointProfiler.overflow(settings.maxEvents()));
+        }
+        List<String> notes = new ArrayList<>();
+        if (window.unresolved() > 0) {
+            notes.add(TracepointProfiler.NAME + ": " + window.unresolved() + " operations have no path: their "
+                    + "descriptors were opened and closed inside the block, or they were made by a child process "
+                    + "(tracepoints carry descriptor numbers; paths come from /proc/self/fd at the block's start "
+                    + "and end)");
+        }
+        return RecordingResult.ofOperations(notes.toArray(new String[0]));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (attached != null) {
+                attached.close();
+            }
+            if (drainer != null) {
+                synchronized (lock) {
+                    stopping = true; // the drainer ends within a poll period and releases the kernel side
+                }
+            } else if (set != null) {
+                TracepointSet s = set;
+                SelfIo.newOwnThread("iops-tracepoints-close", s::close).start();
+            }
+        } finally {
+            if (ownWork != null) {
+                ownWork.close();
+            }
+        }
+    }
+}

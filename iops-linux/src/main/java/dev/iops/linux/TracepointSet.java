@@ -1,0 +1,161 @@
+package dev.iops.linux;
+
+import com.sun.jna.Pointer;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The kernel side of one window: on each CPU a group of three tracepoint events ({@code sys_exit} leads,
+ * {@code sys_enter} and {@code sched_process_fork} follow it) writing into one ring buffer, system-wide (every
+ * process's calls pass the tracepoints; the stream keeps this process's). The two syscall events carry the
+ * kernel filter that keeps only the I/O calls and the calls that end a descriptor. Opened disabled; enabled and
+ * disabled with one ioctl per CPU. Not thread-safe: the recording serialises its use.
+ */
+final class TracepointSet implements AutoCloseable {
+    /** Sets open now in this JVM (tests check that none is left). */
+    static final AtomicInteger OPEN = new AtomicInteger();
+
+    private final int[] cpus;
+    private final int[] leaders;
+    private final int[] followers;
+    private final Pointer[] maps;
+    private final RingBuffer[] rings;
+    private final long mapBytes;
+    private int opened;
+    private boolean closed;
+
+    private TracepointSet(int[] cpus, long mapBytes) {
+        this.cpus = cpus;
+        this.leaders = new int[cpus.length];
+        this.followers = new int[cpus.length * 2];
+        this.maps = new Pointer[cpus.length];
+        this.rings = new RingBuffer[cpus.length];
+        this.mapBytes = mapBytes;
+        java.util.Arrays.fill(leaders, -1);
+        java.util.Arrays.fill(followers, -1);
+    }
+
+    /**
+     * Opens the events on every CPU, disabled. On failure everything opened so far is closed.
+     *
+     * @param ids         the tracepoints
+     * @param filter      the kernel filter of the syscall events
+     * @param syscallNr   the number of {@code perf_event_open}
+     * @param cpus        the online CPUs
+     * @param pagesPerCpu data pages of each ring buffer (a power of two)
+     * @return the set, disabled
+     * @throws KernelCalls.CallFailedException with the call that failed
+     */
+    static TracepointSet open(TracepointIds ids, String filter, long syscallNr, int[] cpus, int pagesPerCpu)
+            throws KernelCalls.CallFailedException {
+        int page = KernelCalls.pageSize();
+        long data = (long) pagesPerCpu * page;
+        TracepointSet set = new TracepointSet(cpus, data + page);
+        OPEN.incrementAndGet();
+        set.opened = 1;
+        try {
+            int wakeup = (int) Math.min(Integer.MAX_VALUE, data / 4); // the drainer wakes when a quarter is full
+            for (int i = 0; i < cpus.length; i++) {
+                int leader = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysExit(), true,
+                        wakeup), -1, cpus[i], -1);
+                set.leaders[i] = leader;
+                KernelCalls.setFilter(leader, filter);
+                Pointer map = KernelCalls.mmap(leader, data + page);
+                set.maps[i] = map;
+                ByteBuffer view = map.getByteBuffer(0, data + page);
+                set.rings[i] = new RingBuffer(view, page);
+                int enter = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysEnter(), false, 0),
+                        -1, cpus[i], leader);
+                set.followers[2 * i] = enter;
+                KernelCalls.setFilter(enter, filter);
+                KernelCalls.ioctl(enter, KernelCalls.IOC_SET_OUTPUT, leader);
+                int fork = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.fork(), false, 0),
+                        -1, cpus[i], leader);
+                set.followers[2 * i + 1] = fork;
+                KernelCalls.ioctl(fork, KernelCalls.IOC_SET_OUTPUT, leader);
+            }
+            return set;
+        } catch (KernelCalls.CallFailedException | RuntimeException e) {
+            set.close();
+            throw e;
+        }
+    }
+
+    /** @return the leaders' descriptors: readable when their buffer passed its watermark */
+    int[] pollable() {
+        return leaders;
+    }
+
+    /** @return how many ring buffers */
+    int size() {
+        return cpus.length;
+    }
+
+    /** @return bytes of each ring buffer's data area */
+    int bufferBytes() {
+        return rings[0].capacity();
+    }
+
+    /** @throws KernelCalls.CallFailedException if a group cannot be enabled */
+    void enable() throws KernelCalls.CallFailedException {
+        for (int fd : leaders) {
+            KernelCalls.ioctl(fd, KernelCalls.IOC_ENABLE, KernelCalls.IOC_FLAG_GROUP);
+        }
+    }
+
+    /**
+     * Disables every group. Once this returns, every record of a call that passed a tracepoint before is in its
+     * ring buffer (the kernel runs the disable on each event's CPU, after any handler running there).
+     *
+     * @throws KernelCalls.CallFailedException if a group cannot be disabled
+     */
+    void disable() throws KernelCalls.CallFailedException {
+        for (int fd : leaders) {
+            KernelCalls.ioctl(fd, KernelCalls.IOC_DISABLE, KernelCalls.IOC_FLAG_GROUP);
+        }
+    }
+
+    /**
+     * Drains every ring buffer into the stream and sorts out the pass.
+     *
+     * @param stream where the records go
+     */
+    void drain(TracepointStream stream) {
+        for (int i = 0; i < rings.length; i++) {
+            stream.from(i);
+            rings[i].drain(stream.records);
+        }
+        stream.pass();
+    }
+
+    /**
+     * Unmaps the buffers and closes the events. Slow (the kernel waits for a grace period per event: several
+     * milliseconds in all), so it is never on a caller's path; idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < maps.length; i++) {
+            if (maps[i] != null) {
+                KernelCalls.munmap(maps[i], mapBytes);
+            }
+        }
+        for (int fd : followers) {
+            if (fd >= 0) {
+                KernelCalls.close(fd);
+            }
+        }
+        for (int fd : leaders) {
+            if (fd >= 0) {
+                KernelCalls.close(fd);
+            }
+        }
+        if (opened == 1) {
+            OPEN.decrementAndGet();
+        }
+    }
+}
