@@ -59,6 +59,8 @@ final class KernelCalls {
 
         int getpagesize();
 
+        NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
+
         int mount(String source, String target, String type, NativeLong flags, Pointer data)
                 throws LastErrorException;
     }
@@ -113,6 +115,26 @@ final class KernelCalls {
     /** Loads libc's binding now (on the caller, inside its own-work stretch): never first inside a window. */
     static void load() {
         Holder.LIBC.getClass();
+    }
+
+    /**
+     * Reads an event's counts ({@code read(2)} on its descriptor: a read the caller books as its own).
+     *
+     * @param fd    the event
+     * @param bytes how many bytes its read format gives
+     * @return the longs read, in the machine's order
+     * @throws CallFailedException if the read fails
+     */
+    static long[] readCounts(int fd, int bytes) throws CallFailedException {
+        Memory m = new Memory(bytes);
+        try {
+            long n = Holder.LIBC.read(fd, m, new NativeLong(bytes)).longValue();
+            long[] values = new long[(int) (n / 8)];
+            m.read(0, values, 0, values.length);
+            return values;
+        } catch (LastErrorException e) {
+            throw new CallFailedException("read(perf event)", e.getErrorCode());
+        }
     }
 
     /** @return the size of a memory page in bytes */

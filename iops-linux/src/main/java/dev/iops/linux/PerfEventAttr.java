@@ -16,6 +16,8 @@ final class PerfEventAttr {
     static final long SAMPLE_TID = 1L << 1;
     static final long SAMPLE_TIME = 1L << 2;
     static final long SAMPLE_RAW = 1L << 10;
+    /** {@code PERF_FORMAT_GROUP | PERF_FORMAT_LOST} (Linux 6.0+): one read gives each event's samples and losses. */
+    static final long READ_GROUP_LOST = (1L << 3) | (1L << 4);
     static final long FLAG_DISABLED = 1L;
     static final long FLAG_WATERMARK = 1L << 14;
     static final long FLAG_USE_CLOCKID = 1L << 25;
@@ -32,15 +34,17 @@ final class PerfEventAttr {
      * @param leader         true for a group's leader: opened disabled (the others follow it), and wakes a reader
      *                       once {@code wakeupBytes} wait in its ring buffer
      * @param wakeupBytes    the leader's wake-up watermark in bytes; ignored for others
+     * @param countLost      true to ask the kernel to count each event's lost samples ({@link #READ_GROUP_LOST})
      * @return the attribute bytes
      */
-    static byte[] tracepoint(int tracepointId, boolean leader, int wakeupBytes) {
+    static byte[] tracepoint(int tracepointId, boolean leader, int wakeupBytes, boolean countLost) {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
         b.putInt(0, PERF_TYPE_TRACEPOINT);
         b.putInt(4, SIZE);
         b.putLong(8, tracepointId);
         b.putLong(16, 1); // sample_period: every hit
         b.putLong(24, SAMPLE_TID | SAMPLE_TIME | SAMPLE_RAW);
+        b.putLong(32, countLost ? READ_GROUP_LOST : 0);
         long flags = FLAG_USE_CLOCKID;
         if (leader) {
             flags |= FLAG_DISABLED | FLAG_WATERMARK;

@@ -135,6 +135,16 @@ record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, Stri
         if (mounted != null) {
             return read(mounted, mounted.toString());
         }
+        return privately();
+    }
+
+    /**
+     * Reads the ids through a private tracefs mount, made by a library thread that ends right after.
+     *
+     * @return the ids
+     * @throws IOException with what failed and what to do
+     */
+    static TracepointIds privately() throws IOException {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = SelfIo.newOwnThread("iops-tracefs", () -> {
             try {

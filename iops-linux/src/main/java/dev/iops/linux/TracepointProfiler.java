@@ -183,13 +183,23 @@ public final class TracepointProfiler implements Profiler {
         if (!a.usable()) {
             throw new ProfilerStartException(a.reason());
         }
-        String arch = System.getProperty("os.arch", "");
-        TracepointRecording.Settings settings = new TracepointRecording.Settings(ids(), PerfSyscalls.forArch(arch),
-                KernelCalls.perfEventOpenNumber(arch), cpus, bufferPages(),
+        TracepointRecording.Settings settings = settings(bufferPages(),
                 Math.max(1, StraceProfiler.longProperty(MAX_EVENTS_PROPERTY, DEFAULT_MAX_EVENTS, "events")));
-        TracepointRecording recording = new TracepointRecording(settings, request.scope());
+        TracepointRecording recording = new TracepointRecording(settings, request.scope(), true);
         recording.begin(); // last: opens the window; closes itself if it throws
         return recording;
+    }
+
+    /**
+     * @param pages     ring buffer pages per CPU
+     * @param maxEvents the most events kept for one block
+     * @return what a recording needs
+     * @throws ProfilerStartException if the tracepoint ids cannot be had
+     */
+    TracepointRecording.Settings settings(int pages, long maxEvents) {
+        String arch = System.getProperty("os.arch", "");
+        return new TracepointRecording.Settings(ids(), PerfSyscalls.forArch(arch),
+                KernelCalls.perfEventOpenNumber(arch), cpus, pages, maxEvents);
     }
 
     private TracepointIds ids() {

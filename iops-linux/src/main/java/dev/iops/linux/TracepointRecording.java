@@ -32,6 +32,7 @@ final class TracepointRecording implements Recording {
 
     private final Settings settings;
     private final Scope scope;
+    private final boolean drain;
     private final long tid;
     private final int pid = (int) ProcessHandle.current().pid();
     private final Object lock = new Object();
@@ -47,9 +48,15 @@ final class TracepointRecording implements Recording {
     private boolean stopped;
     private boolean closed;
 
-    TracepointRecording(Settings settings, Scope scope) {
+    /**
+     * @param settings what to open
+     * @param scope    the threads to count
+     * @param drain    false leaves the buffers undrained until the stop (tests make them overflow so)
+     */
+    TracepointRecording(Settings settings, Scope scope, boolean drain) {
         this.settings = settings;
         this.scope = scope;
+        this.drain = drain;
         long id = -1;
         if (scope == Scope.THREAD) {
             try {
@@ -101,7 +108,9 @@ final class TracepointRecording implements Recording {
                 if (stopping) {
                     break;
                 }
-                set.drain(stream);
+                if (drain) {
+                    set.drain(stream);
+                }
             }
         }
         set.close();
@@ -115,6 +124,7 @@ final class TracepointRecording implements Recording {
         }
         stopped = true;
         Map<Long, TraceWindow.Target> endFds = ProcFds.snapshot();
+        long lost;
         try {
             synchronized (lock) {
                 stopping = true;
@@ -125,6 +135,12 @@ final class TracepointRecording implements Recording {
                             + "the end of the block (" + e.getMessage() + "); the window cannot be bounded", e);
                 }
                 set.drain(stream);
+                try {
+                    lost = set.lost() + stream.lost();
+                } catch (KernelCalls.CallFailedException e) {
+                    throw new RecordingFailedException("tracepoints: the kernel's count of lost records could not "
+                            + "be read (" + e.getMessage() + "), so the window cannot be known complete", e);
+                }
             }
         } finally {
             attached.close();
@@ -136,8 +152,8 @@ final class TracepointRecording implements Recording {
                         || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
         stream.release(endNanos, window);
         window.finish();
-        if (stream.lost() > 0) {
-            throw new RecordingFailedException(TracepointProfiler.lost(stream.lost(), stream.samples(),
+        if (lost > 0) {
+            throw new RecordingFailedException(TracepointProfiler.lost(lost, stream.samples(),
                     settings.pagesPerCpu(), set.bufferBytes()));
         }
         if (stream.overflowed()) {

@@ -24,6 +24,9 @@ final class TracepointSet implements AutoCloseable {
     private final long mapBytes;
     private int opened;
     private boolean closed;
+    /** Whether the kernel counts lost samples per event (6.0+); if not, a nearly full buffer counts as a loss. */
+    private boolean countsLost = true;
+    private long nearlyFull;
 
     private TracepointSet(int[] cpus, long mapBytes) {
         this.cpus = cpus;
@@ -57,20 +60,32 @@ final class TracepointSet implements AutoCloseable {
         try {
             int wakeup = (int) Math.min(Integer.MAX_VALUE, data / 4); // the drainer wakes when a quarter is full
             for (int i = 0; i < cpus.length; i++) {
-                int leader = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysExit(), true,
-                        wakeup), -1, cpus[i], -1);
+                int leader;
+                try {
+                    leader = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysExit(), true,
+                            wakeup, set.countsLost), -1, cpus[i], -1);
+                } catch (KernelCalls.CallFailedException e) {
+                    if (e.errno != KernelCalls.EINVAL || !set.countsLost || i > 0) {
+                        throw e;
+                    }
+                    set.countsLost = false; // a kernel before 6.0: no PERF_FORMAT_LOST
+                    leader = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysExit(), true,
+                            wakeup, false), -1, cpus[i], -1);
+                }
                 set.leaders[i] = leader;
                 KernelCalls.setFilter(leader, filter);
                 Pointer map = KernelCalls.mmap(leader, data + page);
                 set.maps[i] = map;
                 ByteBuffer view = map.getByteBuffer(0, data + page);
                 set.rings[i] = new RingBuffer(view, page);
-                int enter = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysEnter(), false, 0),
+                int enter = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysEnter(), false, 0,
+                                set.countsLost),
                         -1, cpus[i], leader);
                 set.followers[2 * i] = enter;
                 KernelCalls.setFilter(enter, filter);
                 KernelCalls.ioctl(enter, KernelCalls.IOC_SET_OUTPUT, leader);
-                int fork = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.fork(), false, 0),
+                int fork = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.fork(), false, 0,
+                                set.countsLost),
                         -1, cpus[i], leader);
                 set.followers[2 * i + 1] = fork;
                 KernelCalls.ioctl(fork, KernelCalls.IOC_SET_OUTPUT, leader);
@@ -124,9 +139,37 @@ final class TracepointSet implements AutoCloseable {
     void drain(TracepointStream stream) {
         for (int i = 0; i < rings.length; i++) {
             stream.from(i);
-            rings[i].drain(stream.records);
+            if (rings[i].drain(stream.records) > rings[i].capacity() - (64 << 10)) {
+                nearlyFull++; // within one largest record of full: a record may have found no room
+            }
         }
         stream.pass();
+    }
+
+    /**
+     * How many samples the kernel could not write since the events were opened. A full buffer only says so in a
+     * record written once room is made, which may never come after the last drain; so the kernel's own count is
+     * read ({@code PERF_FORMAT_LOST}, one {@code read(2)} per CPU, booked as the library's own I/O). On kernels
+     * before 6.0, which do not count, a drain that found a buffer nearly full counts as a loss: the window then
+     * fails rather than risk being short.
+     *
+     * @return lost samples, or a positive number when a loss cannot be ruled out
+     * @throws KernelCalls.CallFailedException if the counts cannot be read
+     */
+    long lost() throws KernelCalls.CallFailedException {
+        if (!countsLost) {
+            return nearlyFull;
+        }
+        long lost = 0;
+        for (int fd : leaders) {
+            int bytes = 8 + 16 * 3; // nr, then {value, lost} for each of the group's three events
+            long[] v = KernelCalls.readCounts(fd, bytes);
+            dev.iops.spi.SelfIo.count(1, 8L * v.length, 0, 0);
+            for (int e = 0; e < v[0] && 2 + 2 * e < v.length; e++) {
+                lost += v[2 + 2 * e];
+            }
+        }
+        return lost;
     }
 
     /**

@@ -369,6 +369,7 @@ class StraceAcceptanceTest {
         System.setProperty(StraceProfiler.PATH_PROPERTY, fake.toString());
         // perf ranks above strace: make it unusable, so that automatic selection tries strace first here
         System.setProperty(PerfProfiler.PATH_PROPERTY, dir.resolve("no-perf").toString());
+        System.setProperty(TracepointProfiler.BUFFER_PROPERTY, "3"); // not a power of two: tracepoints cannot start
         try {
             assertThatThrownBy(() -> strace(Scope.THREAD).measure(() -> { }))
                     .isInstanceOf(ProfilerStartException.class)
@@ -381,6 +382,7 @@ class StraceAcceptanceTest {
         } finally {
             System.clearProperty(StraceProfiler.PATH_PROPERTY);
             System.clearProperty(PerfProfiler.PATH_PROPERTY);
+            System.clearProperty(TracepointProfiler.BUFFER_PROPERTY);
         }
         assertThat(tempFiles()).isEmpty();
     }
