@@ -30,7 +30,7 @@ import java.util.Set;
  * {@code sys_enter} with the kernel filter that keeps only the I/O calls (and the calls that end a descriptor),
  * and {@code sched_process_fork}, all writing into one ring buffer per CPU mapped into the JVM. The groups are
  * enabled as the last step of the start and disabled as the first step of the stop; a library thread drains the
- * buffers whenever one is a quarter full, so a long block does not overflow them. Events are system-wide: each
+ * buffers whenever one is an eighth full, so a long block does not overflow them. Events are system-wide: each
  * record names its process and thread, and only this process's (and its children's, followed through the fork
  * records) are kept. Times are {@code CLOCK_MONOTONIC}, so the window is exactly the block's
  * {@link System#nanoTime()} interval. The decoding is {@code perf}'s ({@link PerfWindow}): entries and exits
@@ -46,8 +46,9 @@ import java.util.Set;
  *
  * <h2>Options (system properties, read when a session starts)</h2>
  * <ul>
- *   <li>{@code iops.tracepoints.buffer} (pages per CPU, a power of two, default 256: 1 MiB with 4 KiB pages):
- *       each I/O call takes about 150 bytes (its entry and exit). When a burst of calls outruns the draining
+ *   <li>{@code iops.tracepoints.buffer} (pages per CPU, a power of two, default 512: 2 MiB with 4 KiB pages):
+ *       each I/O call takes about 150 bytes (its entry and exit), and the draining thread wakes when an eighth
+ *       of a buffer is used. When a burst of calls outruns the draining
  *       thread the kernel drops records and the session fails with an {@link dev.iops.IncompleteReportException}
  *       carrying what was seen: never a silent undercount. Other processes' I/O calls share the buffers.</li>
  *   <li>{@code iops.tracepoints.maxEvents} (default 2,000,000: about 1 million calls, 96 MB): the events of this
@@ -77,7 +78,7 @@ public final class TracepointProfiler implements Profiler {
     public static final String BUFFER_PROPERTY = "iops.tracepoints.buffer";
     /** System property: the most events of this process kept for one block. */
     public static final String MAX_EVENTS_PROPERTY = "iops.tracepoints.maxEvents";
-    static final int DEFAULT_BUFFER_PAGES = 256;
+    static final int DEFAULT_BUFFER_PAGES = 512;
     static final long DEFAULT_MAX_EVENTS = 2_000_000;
     private static final int CAP_SYS_ADMIN = 21;
     private static final int CAP_PERFMON = 38;
@@ -183,8 +184,10 @@ public final class TracepointProfiler implements Profiler {
         if (!a.usable()) {
             throw new ProfilerStartException(a.reason());
         }
+        String buffer = System.getProperty(BUFFER_PROPERTY);
         TracepointRecording.Settings settings = settings(bufferPages(),
-                Math.max(1, StraceProfiler.longProperty(MAX_EVENTS_PROPERTY, DEFAULT_MAX_EVENTS, "events")));
+                Math.max(1, StraceProfiler.longProperty(MAX_EVENTS_PROPERTY, DEFAULT_MAX_EVENTS, "events")),
+                buffer == null || buffer.isBlank());
         TracepointRecording recording = new TracepointRecording(settings, request.scope(), true);
         recording.begin(); // last: opens the window; closes itself if it throws
         return recording;
@@ -193,13 +196,15 @@ public final class TracepointProfiler implements Profiler {
     /**
      * @param pages     ring buffer pages per CPU
      * @param maxEvents the most events kept for one block
+     * @param defaultBuffer true when the buffer size was not set by the user (it may then be made smaller to fit
+     *                      a locked-memory limit)
      * @return what a recording needs
      * @throws ProfilerStartException if the tracepoint ids cannot be had
      */
-    TracepointRecording.Settings settings(int pages, long maxEvents) {
+    TracepointRecording.Settings settings(int pages, long maxEvents, boolean defaultBuffer) {
         String arch = System.getProperty("os.arch", "");
         return new TracepointRecording.Settings(ids(), PerfSyscalls.forArch(arch),
-                KernelCalls.perfEventOpenNumber(arch), cpus, pages, maxEvents);
+                KernelCalls.perfEventOpenNumber(arch), cpus, pages, maxEvents, defaultBuffer);
     }
 
     private TracepointIds ids() {

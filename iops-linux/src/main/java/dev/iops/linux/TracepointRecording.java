@@ -27,7 +27,14 @@ final class TracepointRecording implements Recording {
 
     /** What a session needs. */
     record Settings(TracepointIds ids, PerfSyscalls table, long syscallNr, int[] cpus, int pagesPerCpu,
-                    long maxEvents) {
+                    long maxEvents, boolean defaultBuffer) {
+    }
+
+    /** Data pages per CPU that fit the kernel's default locked-memory allowance for perf (516 KiB per CPU). */
+    static final int FITS_DEFAULT_LIMIT = 64;
+
+    private static boolean lockedMemoryLimit(KernelCalls.CallFailedException e) {
+        return e.getMessage().startsWith("mmap") && (e.errno == KernelCalls.EPERM || e.errno == KernelCalls.EACCES);
     }
 
     private final Settings settings;
@@ -47,6 +54,7 @@ final class TracepointRecording implements Recording {
     private long beginNanos;
     private boolean stopped;
     private boolean closed;
+    private int pagesUsed;
 
     /**
      * @param settings what to open
@@ -73,12 +81,25 @@ final class TracepointRecording implements Recording {
     void begin() {
         try {
             KernelCalls.load();
+            int pages = settings.pagesPerCpu();
             try {
                 set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
-                        settings.cpus(), settings.pagesPerCpu());
+                        settings.cpus(), pages);
             } catch (KernelCalls.CallFailedException e) {
-                throw new ProfilerStartException(TracepointProfiler.openFailure(e, settings.pagesPerCpu()), e);
+                if (!lockedMemoryLimit(e) || !settings.defaultBuffer() || pages <= FITS_DEFAULT_LIMIT) {
+                    throw new ProfilerStartException(TracepointProfiler.openFailure(e, pages), e);
+                }
+                // A user with CAP_PERFMON but not root may lock perf_event_mlock_kb (516 KiB) per CPU: the default
+                // buffer does not fit, the largest power of two that does is tried (a buffer set by -D is not).
+                pages = FITS_DEFAULT_LIMIT;
+                try {
+                    set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
+                            settings.cpus(), pages);
+                } catch (KernelCalls.CallFailedException again) {
+                    throw new ProfilerStartException(TracepointProfiler.openFailure(again, pages), again);
+                }
             }
+            pagesUsed = pages;
             stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents());
             pollSet = KernelCalls.pollSet(set.pollable());
             KernelCalls.poll(pollSet, set.size(), 0); // the draining thread's native call, bound here, not on it
@@ -153,8 +174,8 @@ final class TracepointRecording implements Recording {
         stream.release(endNanos, window);
         window.finish();
         if (lost > 0) {
-            throw new RecordingFailedException(TracepointProfiler.lost(lost, stream.samples(),
-                    settings.pagesPerCpu(), set.bufferBytes()));
+            throw new RecordingFailedException(TracepointProfiler.lost(lost, stream.samples(), pagesUsed,
+                    set.bufferBytes()));
         }
         if (stream.overflowed()) {
             throw new RecordingFailedException(TracepointProfiler.overflow(settings.maxEvents()));

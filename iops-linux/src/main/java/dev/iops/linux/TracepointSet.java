@@ -58,7 +58,9 @@ final class TracepointSet implements AutoCloseable {
         OPEN.incrementAndGet();
         set.opened = 1;
         try {
-            int wakeup = (int) Math.min(Integer.MAX_VALUE, data / 4); // the drainer wakes when a quarter is full
+            // The drainer wakes when an eighth is used: beside a busy neighbour (a dd loop sharing the buffers) a quarter of
+            // 1 MiB left too little room for the drainer to be scheduled in time on a loaded 2-CPU machine.
+            int wakeup = (int) Math.min(Integer.MAX_VALUE, data / 8);
             for (int i = 0; i < cpus.length; i++) {
                 int leader;
                 try {

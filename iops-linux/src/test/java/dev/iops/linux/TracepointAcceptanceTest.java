@@ -117,7 +117,7 @@ class TracepointAcceptanceTest {
     @Test
     void buffersThatOverflowGiveAnIncompleteReportNeverAShortOne() throws Exception {
         TracepointProfiler profiler = new TracepointProfiler();
-        TracepointRecording.Settings settings = profiler.settings(1, TracepointProfiler.DEFAULT_MAX_EVENTS);
+        TracepointRecording.Settings settings = profiler.settings(1, TracepointProfiler.DEFAULT_MAX_EVENTS, false);
         TracepointRecording recording = new TracepointRecording(settings, Scope.THREAD, false); // no draining
         Path file = dir.resolve("o.bin");
         Workloads.writeStream(file);
