@@ -97,8 +97,9 @@ public final class IopsSession implements AutoCloseable {
         this.notes = started.notes();
         this.clock = clock;
         this.tracersAtStart = tracersAtStart;
-        // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo).
-        boolean processCounter = aggregator == null && scope == Scope.PROCESS;
+        // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo). Asked
+        // before the block runs, of a profiler that already started: no class is loaded here.
+        boolean processCounter = started.countsFromCounters() && scope == Scope.PROCESS;
         if (processCounter) {
             SelfIo.processCounterOpened();
         }

@@ -41,9 +41,10 @@ import java.util.stream.Collectors;
  * stops the process ranks below every source that does not ({@link Profiler#priority()} documents the bands:
  * strace 100, below jfr 150). A separate "slows the block" flag would only repeat that order, and a third-party
  * provider states its cost where it states its rank. On Linux without root this gives: a plain request is
- * measured by {@code procfs} (exact counters, a few milliseconds per block), a {@code histogram()} or
- * {@code callSites()} request by {@code jfr}, and strace only where neither can run (a JVM without Flight Recorder
- * asked for a histogram). See {@code docs/selection.md}.
+ * measured by {@code procfs} (exact counters, the cheapest per block), a {@code histogram()} or
+ * {@code callSites()} request by {@code procfs+jfr} (procfs's exact counts and clock, jfr's per-operation detail),
+ * and strace only where neither can run (a JVM without Flight Recorder asked for a histogram). See
+ * {@code docs/selection.md}.
  */
 public final class Selection {
     private static final Logger LOG = LoggerFactory.getLogger(Selection.class);
@@ -119,6 +120,19 @@ public final class Selection {
         /** Copies the notes. */
         public Started {
             notes = List.copyOf(notes);
+        }
+
+        /**
+         * @return whether the report's counts will come from counters read at both ends of the window
+         *         ({@link Profiler#countsFromCounters()}); if the profiler's answer throws, whether it delivers no
+         *         operations
+         */
+        public boolean countsFromCounters() {
+            try {
+                return profiler.countsFromCounters();
+            } catch (RuntimeException | LinkageError e) {
+                return aggregator == null;
+            }
         }
     }
 

@@ -59,6 +59,20 @@ public interface Profiler {
     Set<Capability> capabilities();
 
     /**
+     * Whether the operation and byte counts of this profiler's reports come from counters read at both ends of the
+     * window (procfs, Windows I/O counters), even when it also delivers operations for the histogram and the detail
+     * (as {@code procfs+jfr} does). The session then guards such a window in {@link dev.iops.Scope#PROCESS} against
+     * what the kernel adds to process-wide counters when one of the library's own child processes ends inside it
+     * (a tracer that detaches is reaped only once no such window is open).
+     *
+     * @return by default, true exactly for a profiler that delivers no operations (no
+     *         {@link Capability#OPERATION_SIZES})
+     */
+    default boolean countsFromCounters() {
+        return !capabilities().contains(Capability.OPERATION_SIZES);
+    }
+
+    /**
      * Whether this profiler can run here. Must be cheap, free of side effects (no child process, no
      * attach, no file written) and must not throw; may be called often.
      *
