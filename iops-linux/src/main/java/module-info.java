@@ -12,6 +12,6 @@ module dev.iops.linux {
     provides dev.iops.spi.TraceFormat with dev.iops.linux.PerfDataTraceFormat, dev.iops.linux.PerfScriptTraceFormat,
             dev.iops.linux.StraceTraceFormat;
     provides dev.iops.spi.Profiler with dev.iops.linux.ProcfsProfiler, dev.iops.linux.StraceProfiler,
-            dev.iops.linux.PerfProfiler, dev.iops.linux.TracepointProfiler;
+            dev.iops.linux.PerfProfiler, dev.iops.linux.TracepointProfiler, dev.iops.linux.CountedDetailProfiler;
     provides dev.iops.spi.DeviceSource with dev.iops.linux.DiskStatsSource;
 }

@@ -101,7 +101,7 @@ public final class Iops {
     /**
      * Every profiler found, in selection order, with whether it can run here and why not. Its
      * {@code toString()} is a readable table, one profiler per line:
-     * {@code strace  priority 300  usable}.
+     * {@code procfs  priority 200  usable}.
      *
      * @return an immutable list
      */

@@ -10,6 +10,7 @@ import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.SelfIo;
+import dev.iops.spi.Slowdown;
 import dev.iops.tracer.ChildProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,8 +98,9 @@ public final class IopsSession implements AutoCloseable {
         this.notes = started.notes();
         this.clock = clock;
         this.tracersAtStart = tracersAtStart;
-        // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo).
-        boolean processCounter = aggregator == null && scope == Scope.PROCESS;
+        // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo). Asked
+        // before the block runs, of a profiler that already started: no class is loaded here.
+        boolean processCounter = started.countsFromCounters() && scope == Scope.PROCESS;
         if (processCounter) {
             SelfIo.processCounterOpened();
         }
@@ -256,6 +258,7 @@ public final class IopsSession implements AutoCloseable {
 
     private IopsReport build(RecordingResult result, long elapsedNanos) {
         List<String> all = notes(result.notes());
+        result.slowdown().ifPresent(s -> all.add(slowdownNote(s, Duration.ofNanos(elapsedNanos))));
         Optional<IoCounters> counters = result.counters();
         if (counters.isPresent()) {
             IoCounters c = counters.get();
@@ -276,6 +279,33 @@ public final class IopsSession implements AutoCloseable {
         return new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsedNanos), t.readOps(), t.writeOps(),
                 t.bytesRead(), t.bytesWritten(), Aggregator.measuredFigures(), Optional.empty(),
                 Optional.of(aggregator.histogram()), Optional.of(aggregator.detail()), all);
+    }
+
+    /**
+     * The note that sets a source's slowdown against the block's elapsed time, so that no rate is silently off:
+     * {@code strace slowed this block: 1000 traced calls × ~45.0 µs each ≈ 45.00 ms of 52.10 ms elapsed (...)}.
+     * The estimate shown is never more than the elapsed time.
+     *
+     * @param s       what the source added
+     * @param elapsed the block's elapsed time
+     * @return the note
+     */
+    static String slowdownNote(Slowdown s, Duration elapsed) {
+        String tail = "; the elapsed time, IOPS and throughput include it. A lower bound: ptrace stops the block's "
+                + "other system calls too, and the cost per call varies with the machine's load (without naming it, iops picks "
+                + "a source that does not slow the block)";
+        if (!s.isCostKnown()) {
+            return s.source() + " slowed this block: it stopped " + s.stoppedCalls() + " traced calls of "
+                    + Units.duration(elapsed) + " elapsed, at a cost per call that could not be measured at attach "
+                    + "(tens of µs is usual)" + tail;
+        }
+        Duration estimate = s.estimate();
+        boolean over = estimate.compareTo(elapsed) > 0;
+        return s.source() + " slowed this block: " + s.stoppedCalls() + " traced calls × ~"
+                + Units.duration(s.costPerCall()) + " each ≈ " + Units.duration(over ? elapsed : estimate) + " of "
+                + Units.duration(elapsed) + " elapsed (cost per call measured at attach" + (over ? "; the product, "
+                + Units.duration(estimate) + ", exceeds the elapsed time: nearly all of it was " + s.source() + "'s"
+                : "") + ")" + tail;
     }
 
     /**

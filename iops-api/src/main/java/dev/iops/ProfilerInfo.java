@@ -36,7 +36,7 @@ public record ProfilerInfo(String name, int priority, Set<Capability> capabiliti
                 : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
     }
 
-    /** @return one readable line: {@code strace (priority 300): usable} or {@code ...: not usable: <reason>} */
+    /** @return one readable line: {@code procfs (priority 200): usable} or {@code ...: not usable: <reason>} */
     @Override
     public String toString() {
         return name + " (priority " + priority + "): " + (usable ? "usable" : "not usable: " + reason);

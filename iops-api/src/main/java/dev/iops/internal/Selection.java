@@ -27,6 +27,24 @@ import java.util.stream.Collectors;
  * orders by priority and name, asks availability (only of the profiler about to be tried), starts it, falls back
  * with a note for every better profiler passed over, and otherwise throws the full explanation. The session only
  * times the block, stops the recording and builds the report.
+ *
+ * <h2>The rule: what a source sees, then what it costs the measured code</h2>
+ * Among the profilers that can give what was asked (the capability filter), prefer the one that leaves the
+ * block's timing truthful. A source that slows the block itself ({@code strace}: ptrace stops every system call of
+ * the process twice, which made a 2001-call block about 14 times slower on this project's VM, and with it the
+ * elapsed time, the IOPS and the throughput) is chosen automatically only when nothing else that is usable can
+ * give what was asked; it stays available by name ({@code profiler("strace")}, {@code -Diops.profiler=strace}),
+ * and a report it measures says how much it slowed the block.
+ *
+ * <p>The rule is carried by the priorities, not by code here: the capability filter already removes whatever
+ * cannot give what was asked, so "prefer what does not disturb" is a total order in which every source that
+ * stops the process ranks below every source that does not ({@link Profiler#priority()} documents the bands:
+ * strace 100, below jfr 150). A separate "slows the block" flag would only repeat that order, and a third-party
+ * provider states its cost where it states its rank. On Linux without root this gives: a plain request is
+ * measured by {@code procfs} (exact counters, the cheapest per block), a {@code histogram()} or
+ * {@code callSites()} request by {@code procfs+jfr} (procfs's exact counts and clock, jfr's per-operation detail),
+ * and strace only where neither can run (a JVM without Flight Recorder asked for a histogram). See
+ * {@code docs/selection.md}.
  */
 public final class Selection {
     private static final Logger LOG = LoggerFactory.getLogger(Selection.class);
@@ -102,6 +120,19 @@ public final class Selection {
         /** Copies the notes. */
         public Started {
             notes = List.copyOf(notes);
+        }
+
+        /**
+         * @return whether the report's counts will come from counters read at both ends of the window
+         *         ({@link Profiler#countsFromCounters()}); if the profiler's answer throws, whether it delivers no
+         *         operations
+         */
+        public boolean countsFromCounters() {
+            try {
+                return profiler.countsFromCounters();
+            } catch (RuntimeException | LinkageError e) {
+                return aggregator == null;
+            }
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.Set;
  * The background warm-up: when the library is first touched, one low-priority daemon thread calls
  * {@link Profiler#warmUp()} on the profiler {@code -Diops.profiler} names, or else on those that selection would
  * pick for a plain request and for a {@code histogram()} request, so that the first measured block does not pay their one-off costs (jfr's first
- * recording costs about a second). {@code -Diops.warmup=false} turns it off.
+ * recording costs about a second). {@code -Diops.warmup=false} turns it off. On Linux without a tracer that leaves the
+ * timing truthful the picks are {@code procfs} and {@code procfs+jfr}, whose warm-up leaves jfr's first recording to
+ * the first {@code histogram()} block: made here, its I/O would straddle the first procfs windows of the process.
  */
 final class WarmUp {
     /** System property: {@code false} turns the background warm-up off. */

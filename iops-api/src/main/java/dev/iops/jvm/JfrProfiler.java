@@ -32,10 +32,13 @@ import java.util.Set;
  *
  * <h2>Scope and selection</h2>
  * {@link Scope#THREAD} keeps the events of the session's thread (by Java thread id); {@link Scope#PROCESS}
- * keeps every thread's. Priority {@value #PRIORITY}: below the OS tracers (300s) and the exact OS counters
- * (200s: procfs, Windows {@code iocounters}), above bytes-only counters. So a plain request prefers exact
- * system-call counts where an OS counter can run, and a {@code histogram()} request falls back to jfr when no
- * OS tracer can run (no ptrace in a container, no admin rights on macOS, Windows).
+ * keeps every thread's. Priority {@value #PRIORITY}: below the OS tracers that do not stop the process (300s), the
+ * exact OS counters (200s: procfs, Windows {@code iocounters}) and the exact counters combined with it
+ * ({@code procfs+jfr}, 180, in iops-linux), above the tracers that stop every system call ({@code strace}, 100)
+ * and the bytes-only counters. So a plain request prefers exact system-call counts where an OS counter can run, a
+ * {@code histogram()} request on Linux gets procfs's exact counts with this profiler's detail, and jfr measures
+ * alone where no OS source can run beside it (Windows histograms, macOS without admin rights, a virtual thread in
+ * {@link Scope#THREAD}) rather than a tracer that would slow the block many times.
  *
  * <h2>Costs</h2>
  * The first recording of the JVM costs between a third of a second and a second (JFR starts and instruments

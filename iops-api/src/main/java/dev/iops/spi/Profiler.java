@@ -29,11 +29,20 @@ public interface Profiler {
     String name();
 
     /**
-     * Selection priority; higher wins. The bands:
+     * Selection priority; higher wins. Priorities carry one rule (see {@code docs/selection.md}): among the
+     * profilers that can give what was asked, prefer the one that leaves the measured block's timing truthful; a
+     * source that slows the block (one that stops every system call, ptrace) ranks below every source that does
+     * not, so it is chosen automatically only when nothing above it is usable and can give what was asked. It
+     * stays available by name. The bands:
      * <ul>
-     *   <li>{@code 300..399}: exact OS-level per-operation tracers (strace, fs_usage);</li>
+     *   <li>{@code 300} and above: exact OS-level per-operation tracers that do not stop the traced threads
+     *       (perf 350, fs_usage 320);</li>
      *   <li>{@code 200..299}: exact OS-level operation counters (procfs, Windows I/O counters);</li>
-     *   <li>{@code 100..199}: JVM-level per-operation sources (JFR), which miss I/O the JVM does not report;</li>
+     *   <li>{@code 150..199}: JVM-level per-operation sources (jfr 150), and exact OS counters combined with one
+     *       ({@code procfs+jfr} 180): below the counters, so that a plain request takes the cheaper counter
+     *       alone, and above jfr alone, whose counts miss what the JVM does not report;</li>
+     *   <li>{@code 100..149}: tracers that stop every system call of the process (strace 100, through ptrace):
+     *       exact, but the measured block runs many times slower while they are attached;</li>
      *   <li>{@code 0..99}: approximate or bytes-only counters;</li>
      *   <li>below 0: test doubles and experiments, never chosen over a real profiler.</li>
      * </ul>
@@ -48,6 +57,20 @@ public interface Profiler {
      * @return an unmodifiable set, never {@code null}
      */
     Set<Capability> capabilities();
+
+    /**
+     * Whether the operation and byte counts of this profiler's reports come from counters read at both ends of the
+     * window (procfs, Windows I/O counters), even when it also delivers operations for the histogram and the detail
+     * (as {@code procfs+jfr} does). The session then guards such a window in {@link dev.iops.Scope#PROCESS} against
+     * what the kernel adds to process-wide counters when one of the library's own child processes ends inside it
+     * (a tracer that detaches is reaped only once no such window is open).
+     *
+     * @return by default, true exactly for a profiler that delivers no operations (no
+     *         {@link Capability#OPERATION_SIZES})
+     */
+    default boolean countsFromCounters() {
+        return !capabilities().contains(Capability.OPERATION_SIZES);
+    }
 
     /**
      * Whether this profiler can run here. Must be cheap, free of side effects (no child process, no

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The one selection path production uses: {@link Selection#start}, with scripted profilers. */
 class SelectionTest {
-    private final TestProfiler strace = new TestProfiler("strace", 300, Capability.OPERATION_SIZES,
-            Capability.THREAD_SCOPE).unusable("strace not found on PATH; install it with apt-get install strace");
+    private final TestProfiler perf = new TestProfiler("perf", 350, Capability.OPERATION_SIZES,
+            Capability.THREAD_SCOPE).unusable("perf not found on PATH; install it with apt-get install linux-tools");
     private final TestProfiler procfs = new TestProfiler("procfs", 200, Capability.THREAD_SCOPE);
     private final TestProfiler jfr = new TestProfiler("jfr", 150, Capability.OPERATION_SIZES, Capability.THREAD_SCOPE);
     private final TestProfiler oshi = new TestProfiler("oshi", 50);
@@ -41,11 +41,11 @@ class SelectionTest {
 
     @Test
     void startsTheHighestPriorityUsableProfilerAndNotesTheBetterOnePassedOver() {
-        Selection.Started s = start(List.of(oshi, jfr, strace, procfs), auto(Scope.PROCESS, false));
+        Selection.Started s = start(List.of(oshi, jfr, perf, procfs), auto(Scope.PROCESS, false));
         assertThat(s.profiler().name()).isEqualTo("procfs");
         assertThat(s.aggregator()).isNull();
-        assertThat(s.notes()).containsExactly("passed over strace (priority 300): not usable here: strace not found "
-                + "on PATH; install it with apt-get install strace");
+        assertThat(s.notes()).containsExactly("passed over perf (priority 350): not usable here: perf not found "
+                + "on PATH; install it with apt-get install linux-tools");
         assertThat(procfs.started.get()).isEqualTo(1);
         assertThat(jfr.started.get() + oshi.started.get()).isZero();
     }
@@ -59,11 +59,11 @@ class SelectionTest {
 
     @Test
     void histogramRulesOutCountOnlyProvidersAndGivesASink() {
-        Selection.Started s = start(List.of(oshi, jfr, strace, procfs), auto(Scope.PROCESS, true));
+        Selection.Started s = start(List.of(oshi, jfr, perf, procfs), auto(Scope.PROCESS, true));
         assertThat(s.profiler().name()).isEqualTo("jfr");
         assertThat(s.aggregator()).isNotNull();
         assertThat(jfr.lastRequest.perOperation()).isTrue();
-        assertThat(s.notes()).hasSize(1).allMatch(n -> n.startsWith("passed over strace (priority 300)"));
+        assertThat(s.notes()).hasSize(1).allMatch(n -> n.startsWith("passed over perf (priority 350)"));
     }
 
     @Test
@@ -79,15 +79,15 @@ class SelectionTest {
     @Test
     void histogramWithOnlyCountProvidersGivesTheClearError() {
         NoProfilerException e = catchThrowableOfType(NoProfilerException.class,
-                () -> Selection.start(List.of(oshi, strace, procfs), auto(Scope.THREAD, true), k -> null));
+                () -> Selection.start(List.of(oshi, perf, procfs), auto(Scope.THREAD, true), k -> null));
         assertThat(e).hasMessage("""
                 No iops profiler can measure scope THREAD with a histogram here. Candidates:
-                  - strace (priority 300): not usable: strace not found on PATH; install it with apt-get install strace
+                  - perf (priority 350): not usable: perf not found on PATH; install it with apt-get install linux-tools
                   - procfs (priority 200): does not see operation sizes (needed by histogram())
                   - oshi (priority 50): does not see operation sizes (needed by histogram()) and cannot count a single thread (needed by Scope.THREAD)
                 Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
                 iops-windows on Windows), or ask for less (no histogram(), Scope.PROCESS).""");
-        assertThat(e.candidates()).extracting(ProfilerInfo::name).containsExactly("strace", "procfs", "oshi");
+        assertThat(e.candidates()).extracting(ProfilerInfo::name).containsExactly("perf", "procfs", "oshi");
         assertThat(e.candidates().get(0).usable()).isFalse();
     }
 
@@ -158,17 +158,17 @@ class SelectionTest {
 
     @Test
     void aNamedUnusableProfilerSaysWhy() {
-        assertThatThrownBy(() -> Selection.start(List.of(strace, procfs),
-                new Selection.Options("strace", Scope.PROCESS, false, false), k -> null))
+        assertThatThrownBy(() -> Selection.start(List.of(perf, procfs),
+                new Selection.Options("perf", Scope.PROCESS, false, false), k -> null))
                 .isInstanceOf(NoProfilerException.class)
-                .hasMessage("Profiler 'strace' (from profiler(\"strace\")) is not usable here: "
-                        + "strace not found on PATH; install it with apt-get install strace");
+                .hasMessage("Profiler 'perf' (from profiler(\"perf\")) is not usable here: "
+                        + "perf not found on PATH; install it with apt-get install linux-tools");
         assertThat(procfs.started.get()).isZero();
     }
 
     @Test
     void aNamedProfilerThatCannotDoItNamesThoseThatCan() {
-        assertThatThrownBy(() -> Selection.start(List.of(strace, procfs, jfr),
+        assertThatThrownBy(() -> Selection.start(List.of(perf, procfs, jfr),
                 new Selection.Options("procfs", Scope.PROCESS, true, false), k -> null))
                 .isInstanceOf(NoProfilerException.class)
                 .hasMessage("Profiler 'procfs' (from profiler(\"procfs\")) cannot measure scope PROCESS with a histogram: "
@@ -196,14 +196,14 @@ class SelectionTest {
 
     @Test
     void fallsBackWhenTheBestProfilerFailsToStartAndSaysSo() {
-        TestProfiler refused = new TestProfiler("tracer", 300, Capability.THREAD_SCOPE)
-                .failingToStart("strace could not attach to pid 42: ptrace not permitted");
-        Selection.Started s = start(List.of(refused, strace, procfs), auto(Scope.PROCESS, false));
+        TestProfiler refused = new TestProfiler("tracer", 350, Capability.THREAD_SCOPE)
+                .failingToStart("tracer could not attach to pid 42: not permitted");
+        Selection.Started s = start(List.of(refused, perf, procfs), auto(Scope.PROCESS, false));
         assertThat(s.profiler().name()).isEqualTo("procfs");
         assertThat(s.notes()).containsExactly( // same priority: by name
-                "passed over strace (priority 300): not usable here: strace not found on PATH; install it with "
-                        + "apt-get install strace",
-                "passed over tracer (priority 300): failed to start: strace could not attach to pid 42: ptrace not permitted");
+                "passed over perf (priority 350): not usable here: perf not found on PATH; install it with "
+                        + "apt-get install linux-tools",
+                "passed over tracer (priority 350): failed to start: tracer could not attach to pid 42: not permitted");
     }
 
     @Test
@@ -218,7 +218,7 @@ class SelectionTest {
 
     @Test
     void aNamedProfilerThatFailsToStartIsNotReplaced() {
-        TestProfiler refused = new TestProfiler("strace", 300).failingToStart("refused");
+        TestProfiler refused = new TestProfiler("strace", 100).failingToStart("refused");
         assertThatThrownBy(() -> Selection.start(List.of(refused, procfs),
                 new Selection.Options("strace", Scope.PROCESS, false, false), k -> null))
                 .isInstanceOf(ProfilerStartException.class).hasMessage("refused");
@@ -233,5 +233,85 @@ class SelectionTest {
                 false), k -> null))
                 .isInstanceOf(ProfilerStartException.class)
                 .hasMessage("Profiler 'buggy' failed to start: java.lang.IllegalStateException: oops");
+    }
+
+    /** The profilers of an ordinary user's Linux machine (no root: perf unusable; strace usable), as priorities rank them. */
+    @org.junit.jupiter.api.Nested
+    class WhatASourceCostsTheMeasuredCode {
+        private final TestProfiler rootOnly = new TestProfiler("perf", 350, Capability.OPERATION_SIZES,
+                Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY)
+                .unusable("perf may not trace this JVM's system calls: run as root or grant CAP_PERFMON");
+        private final TestProfiler counters = new TestProfiler("procfs", 200, Capability.THREAD_SCOPE,
+                Capability.STORAGE_BYTES);
+        private final TestProfiler composite = new TestProfiler("procfs+jfr", 180, Capability.OPERATION_SIZES,
+                Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY, Capability.CALL_SITES);
+        private final TestProfiler jvm = new TestProfiler("jfr", 150, Capability.OPERATION_SIZES,
+                Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY, Capability.CALL_SITES);
+        private final TestProfiler ptrace = new TestProfiler("strace", 100, Capability.OPERATION_SIZES,
+                Capability.THREAD_SCOPE, Capability.PATHS, Capability.LATENCY);
+        private final List<Profiler> machine = List.of(ptrace, jvm, composite, counters, rootOnly);
+
+        @Test
+        void aPlainRequestTakesTheCheapestExactCounterAndNeverTheTracerThatSlowsTheBlock() {
+            for (Scope scope : Scope.values()) {
+                assertThat(start(machine, auto(scope, false)).profiler().name()).as("%s", scope).isEqualTo("procfs");
+            }
+            assertThat(ptrace.started.get() + jvm.started.get() + composite.started.get()).isZero();
+        }
+
+        @Test
+        void aHistogramTakesExactCountsWithJvmDetailRatherThanStrace() {
+            Selection.Started s = start(machine, auto(Scope.PROCESS, true));
+            assertThat(s.profiler().name()).isEqualTo("procfs+jfr");
+            assertThat(s.aggregator()).isNotNull();
+            assertThat(s.notes()).containsExactly("passed over perf (priority 350): not usable here: perf may not "
+                    + "trace this JVM's system calls: run as root or grant CAP_PERFMON");
+            assertThat(ptrace.started.get()).isZero();
+        }
+
+        @Test
+        void callSitesGoToTheBestSourceThatSeesJavaFrames() {
+            assertThat(start(machine, new Selection.Options(null, Scope.THREAD, false, true)).profiler().name())
+                    .isEqualTo("procfs+jfr");
+            composite.unusable("its jfr part is not usable: Flight Recorder is not available in this JVM");
+            jvm.unusable("Flight Recorder is not available in this JVM");
+            assertThatThrownBy(() -> Selection.start(machine, new Selection.Options(null, Scope.THREAD, false, true),
+                    k -> null)).isInstanceOf(NoProfilerException.class); // strace does not see Java frames either
+        }
+
+        @Test
+        void straceMeasuresAutomaticallyOnlyWhenNothingElseUsableCanGiveWhatWasAsked() {
+            composite.unusable("its jfr part is not usable: Flight Recorder is not available in this JVM");
+            jvm.unusable("Flight Recorder is not available in this JVM");
+            Selection.Started s = start(machine, auto(Scope.THREAD, true));
+            assertThat(s.profiler().name()).isEqualTo("strace");
+            assertThat(s.notes()).containsExactly(
+                    "passed over perf (priority 350): not usable here: perf may not trace this JVM's system calls: run "
+                            + "as root or grant CAP_PERFMON",
+                    "passed over procfs+jfr (priority 180): not usable here: its jfr part is not usable: Flight "
+                            + "Recorder is not available in this JVM",
+                    "passed over jfr (priority 150): not usable here: Flight Recorder is not available in this JVM");
+            // a plain request still never needs it
+            assertThat(start(machine, auto(Scope.THREAD, false)).profiler().name()).isEqualTo("procfs");
+        }
+
+        @Test
+        void straceIsTriedLastWhenEverySourceAboveItFailsToStart() {
+            composite.failingToStart("procfs+jfr: its procfs part could not start: a virtual thread");
+            jvm.failingToStart("jfr could not start a Flight Recorder recording");
+            Selection.Started s = start(machine, auto(Scope.THREAD, true));
+            assertThat(s.profiler().name()).isEqualTo("strace");
+            assertThat(s.notes()).hasSize(3);
+        }
+
+        @Test
+        void straceStaysAvailableByNameAndByProperty() {
+            Selection.Options named = new Selection.Options("strace", Scope.PROCESS, true, false);
+            Selection.Started s = start(machine, named);
+            assertThat(s.profiler().name()).isEqualTo("strace");
+            assertThat(s.notes()).isEmpty();
+            assertThat(start(machine, auto(Scope.PROCESS, false), "strace").profiler().name()).isEqualTo("strace");
+            assertThat(counters.started.get() + composite.started.get() + jvm.started.get()).isZero();
+        }
     }
 }

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The warm-up warms only what selection would pick. */
 class WarmUpTest {
-    private final TestProfiler strace = new TestProfiler("strace", 300, Capability.OPERATION_SIZES,
+    private final TestProfiler perf = new TestProfiler("perf", 350, Capability.OPERATION_SIZES,
+            Capability.THREAD_SCOPE);
+    private final TestProfiler strace = new TestProfiler("strace", 100, Capability.OPERATION_SIZES,
             Capability.THREAD_SCOPE);
     private final TestProfiler procfs = new TestProfiler("procfs", 200, Capability.THREAD_SCOPE);
     private final TestProfiler jfr = new TestProfiler("jfr", 150, Capability.OPERATION_SIZES);
@@ -22,14 +24,14 @@ class WarmUpTest {
 
     @Test
     void warmsTheBestPlainAndTheBestHistogramProfilerOnce() {
-        // strace is best for both: a plain request is traced too where strace can run
-        assertThat(names(WarmUp.picks(List.of(jfr, procfs, strace), null))).containsExactly("strace");
+        // perf is best for both: a plain request is traced too where perf can run
+        assertThat(names(WarmUp.picks(List.of(jfr, procfs, strace, perf), null))).containsExactly("perf");
     }
 
     @Test
-    void warmsJfrWhenNoOsTracerCanRun() {
-        strace.unusable("no strace here");
-        assertThat(names(WarmUp.picks(List.of(jfr, procfs, strace), null))).containsExactly("procfs", "jfr");
+    void warmsTheCounterAndJfrAndNotStraceWhenNoTracerThatLeavesTheTimingTruthfulCanRun() {
+        perf.unusable("no root here");
+        assertThat(names(WarmUp.picks(List.of(jfr, procfs, strace, perf), null))).containsExactly("procfs", "jfr");
     }
 
     @Test

@@ -84,9 +84,9 @@ import java.util.Set;
  *
  * <h2>Permissions</h2>
  * Root, or {@code CAP_PERFMON} with read access to {@code /sys/kernel/tracing}. Without them the provider is
- * unusable with a reason, and automatic selection uses {@code strace}.
+ * unusable with a reason, and automatic selection uses {@code procfs} (or {@code procfs+jfr} for a histogram).
  *
- * <p>Name {@code perf}, priority 350: an exact OS-level tracer preferred over {@code strace} (300). What it
+ * <p>Name {@code perf}, priority 350: an exact OS-level tracer that does not stop the traced threads. What it
  * cannot see: I/O through memory-mapped files, {@code io_uring}, and calls that began before or ended after the
  * window.
  *

@@ -5,6 +5,7 @@ import dev.iops.spi.OpSink;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingResult;
+import dev.iops.spi.Slowdown;
 import dev.iops.tracer.SharedTracer;
 import dev.iops.tracer.TraceFileReader;
 
@@ -128,7 +129,8 @@ final class StraceRecording implements Recording {
         if (skipped > 0) {
             notes.add("strace: " + skipped + " trace line(s) in the window could not be parsed and were skipped");
         }
-        return RecordingResult.ofOperations(notes.toArray(new String[0]));
+        return RecordingResult.ofOperations(notes.toArray(new String[0])).withSlowdown(new Slowdown(
+                StraceProfiler.NAME, window.calls(), Duration.ofNanos(tracer.costPerCallNanos())));
     }
 
     /** With iops.strace.pin=thread: puts the session thread on strace's CPU, before the window opens. */

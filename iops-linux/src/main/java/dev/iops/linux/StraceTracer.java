@@ -78,6 +78,8 @@ final class StraceTracer implements SharedTracer.Attachment {
     private final Yama.Grant grant;
     private final SelfIo.Registration attached;
     private final SelfIo.Registration marks;
+    /** What strace adds to one traced call, measured at attach; 0 if it could not be told from noise. */
+    private volatile long costPerCallNanos;
 
     private StraceTracer(ChildProcess child, TraceFile trace, Path errFile, Set<String> ownPaths, String token,
                          int cpu, AffinityHelper helper, Yama.Grant grant) {
@@ -124,6 +126,8 @@ final class StraceTracer implements SharedTracer.Attachment {
         String token = Long.toString(pid, 36) + "-" + SEQUENCE.incrementAndGet();
         // Throwaway marker before strace runs: loads the exception path so no class loading happens in a window.
         marker(Path.of(MARKER_DIR + "warm"));
+        Path costMarker = Path.of(MARKER_DIR + token + "-cost");
+        long untraced = medianMarkerNanos(costMarker); // the same calls before strace runs, to subtract
         String yamaScope = Yama.scope();
         Yama.Decision yama = Yama.decide(yamaScope);
         if (yama.refusal() != null) {
@@ -171,8 +175,11 @@ final class StraceTracer implements SharedTracer.Attachment {
                 tracer.detach();
                 throw e;
             }
-            LOG.debug("iops: strace (pid {}) attached to pid {}{} in {} us", child.pid(), pid,
-                    cpu >= 0 ? " pinned to CPU " + cpu : "", (System.nanoTime() - t0) / 1000);
+            // what strace adds to one traced call, here and now: the same calls traced, less untraced
+            tracer.costPerCallNanos = Math.max(0, medianMarkerNanos(costMarker) - untraced);
+            LOG.debug("iops: strace (pid {}) attached to pid {}{} in {} us; {} ns added per traced call", child.pid(),
+                    pid, cpu >= 0 ? " pinned to CPU " + cpu : "", (System.nanoTime() - t0) / 1000,
+                    tracer.costPerCallNanos);
             return tracer;
         } catch (IOException e) {
             if (child != null) {
@@ -198,7 +205,7 @@ final class StraceTracer implements SharedTracer.Attachment {
     /** Report classes the session loads after a window; loading them once strace runs costs a traced read each. */
     private static final String[] SESSION_CLASSES = {"dev.iops.IopsReport", "dev.iops.OpDetail", "dev.iops.PathStats",
         "dev.iops.IoTotals", "dev.iops.LatencySummary", "dev.iops.TimeSizeGrid", "dev.iops.SizeHistogram$Bucket",
-        "dev.iops.Figure", "dev.iops.spi.RecordingResult", "java.util.concurrent.ScheduledThreadPoolExecutor",
+        "dev.iops.Figure", "dev.iops.spi.RecordingResult", "dev.iops.spi.Slowdown", "java.util.concurrent.ScheduledThreadPoolExecutor",
         "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "dev.iops.Measured",
         // the aggregator's per-path table, first used by a report with paths (a nested session's, in the outer window)
         "dev.iops.internal.Aggregator$Acc", "dev.iops.internal.Aggregator$Tracked", "java.util.ArrayList$SubList",
@@ -332,6 +339,36 @@ final class StraceTracer implements SharedTracer.Attachment {
         } catch (IOException | UnsupportedOperationException expected) {
             // ENOENT is the point: the call reached the kernel, and strace saw it
         }
+    }
+
+    /** Marker calls timed at attach, traced and untraced: few, so that measuring costs well under a millisecond. */
+    static final int COST_SAMPLES = 9;
+
+    /**
+     * Times {@value #COST_SAMPLES} marker calls (a {@code readlink} that fails, as every marker does) one by one.
+     * Traced, they land in the trace before any window opens, where no window reads them.
+     *
+     * @param path a marker path of this tracer's
+     * @return the median nanoseconds of one call
+     */
+    static long medianMarkerNanos(Path path) {
+        long[] nanos = new long[COST_SAMPLES];
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            marker(path);
+            nanos[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos[nanos.length / 2];
+    }
+
+    /**
+     * @return what strace adds to one traced system call of this JVM, in nanoseconds, measured when it attached (the
+     *         median of {@value #COST_SAMPLES} traced marker calls less that of as many untraced ones); 0 when the
+     *         difference was lost in noise
+     */
+    long costPerCallNanos() {
+        return costPerCallNanos;
     }
 
     /** @return a fresh marker path, unique within this tracer */

@@ -47,6 +47,7 @@ final class TraceWindow implements TraceFileReader.LineSink {
 
     private long garbage;
     private long ops;
+    private long calls;
 
     /**
      * @param beginMarker the begin marker's path, or {@code null} to count from the first line
@@ -130,6 +131,7 @@ final class TraceWindow implements TraceFileReader.LineSink {
     }
 
     private void emit(Syscall s, long tid, long startNanos, Target read, Target write) {
+        calls++; // stopped and traced, whatever it returned and whatever it touched
         if (!line.hasResult) {
             return; // "= ?": the call never completed
         }
@@ -285,6 +287,15 @@ final class TraceWindow implements TraceFileReader.LineSink {
     /** @return lines inside the window that could not be understood */
     long garbageLines() {
         return garbage;
+    }
+
+    /**
+     * @return the I/O system calls of the window's scope that strace stopped and traced, outside the library's own
+     *         work and markers: each once, whatever it returned (a call that moved data both ways, such as
+     *         {@code sendfile}, is one call and two operations), the library's own files included
+     */
+    long calls() {
+        return calls;
     }
 
     /** @return operations given to the sink so far */

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 class NestingMatrixTest {
     private static final List<String> PROVIDERS = List.of(ProcfsProfiler.NAME, StraceProfiler.NAME, "jfr",
-            PerfProfiler.NAME, TracepointProfiler.NAME);
+            PerfProfiler.NAME, TracepointProfiler.NAME, CountedDetailProfiler.NAME);
 
     @TempDir
     Path dir;
