@@ -109,9 +109,15 @@ class TracepointAcceptanceTest {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s ended", command).isTrue();
-        assertThat(p.exitValue()).isZero();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s ended", command).isTrue();
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            p.destroyForcibly();
+            p.getOutputStream().close();
+        }
     }
 
     @Test
