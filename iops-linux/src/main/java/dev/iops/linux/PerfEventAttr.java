@@ -38,6 +38,19 @@ final class PerfEventAttr {
      * @return the attribute bytes
      */
     static byte[] tracepoint(int tracepointId, boolean leader, int wakeupBytes, boolean countLost) {
+        return tracepoint(tracepointId, leader, leader ? wakeupBytes : 0, 0, countLost);
+    }
+
+    /**
+     * @param tracepointId the id from tracefs
+     * @param disabled     opened disabled (a group's leader; the others follow it)
+     * @param wakeupBytes  wake a reader once this many bytes wait in the buffer; 0 for none
+     * @param wakeupEvents wake a reader after this many records (when {@code wakeupBytes} is 0); 0 for none
+     * @param countLost    true to ask the kernel to count each event's lost samples
+     * @return the attribute bytes
+     */
+    static byte[] tracepoint(int tracepointId, boolean disabled, int wakeupBytes, int wakeupEvents,
+                             boolean countLost) {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
         b.putInt(0, PERF_TYPE_TRACEPOINT);
         b.putInt(4, SIZE);
@@ -46,9 +59,14 @@ final class PerfEventAttr {
         b.putLong(24, SAMPLE_TID | SAMPLE_TIME | SAMPLE_RAW);
         b.putLong(32, countLost ? READ_GROUP_LOST : 0);
         long flags = FLAG_USE_CLOCKID;
-        if (leader) {
-            flags |= FLAG_DISABLED | FLAG_WATERMARK;
+        if (disabled) {
+            flags |= FLAG_DISABLED;
+        }
+        if (wakeupBytes > 0) {
+            flags |= FLAG_WATERMARK;
             b.putInt(OFFSET_WAKEUP, wakeupBytes);
+        } else if (wakeupEvents > 0) {
+            b.putInt(OFFSET_WAKEUP, wakeupEvents);
         }
         b.putLong(OFFSET_FLAGS, flags);
         b.putInt(OFFSET_CLOCKID, CLOCK_MONOTONIC);

@@ -52,6 +52,25 @@ final class PerfWindow implements PerfData.Events {
         boolean isOwn(long tid, long nanos);
     }
 
+    /**
+     * Paths of descriptors opened inside the window, as found while they were still open (the in-process reader
+     * resolves an {@code open} exit's descriptor through {@code /proc/self/fd} as soon as it sees it).
+     */
+    @FunctionalInterface
+    interface Opened {
+        /** Knows none. */
+        Opened NONE = (fd, after, before) -> null;
+
+        /**
+         * @param fd     a descriptor of the traced process
+         * @param after  the descriptor's previous release (or {@link Long#MIN_VALUE})
+         * @param before the release that ends it now
+         * @return what the descriptor opened in that interval referred to, if it was resolved before
+         *         {@code before} (so it was still the same open file then); else {@code null}
+         */
+        TraceWindow.Target between(long fd, long after, long before);
+    }
+
     /** Operations held back, over every descriptor, until the end of the trace says their path. */
     static final int MAX_HELD = 65_536;
     private static final TraceWindow.Target UNKNOWN = new TraceWindow.Target(null, TargetKind.UNKNOWN);
@@ -66,6 +85,8 @@ final class PerfWindow implements PerfData.Events {
         TraceWindow.Target start;
         /** Operations since its last close (or since the window began, if it was not open then). */
         final java.util.List<Op> held = new java.util.ArrayList<>();
+        /** When it was last released, or {@link Long#MIN_VALUE}. */
+        long lastRelease = Long.MIN_VALUE;
     }
 
     private final PerfSyscalls table;
@@ -79,6 +100,7 @@ final class PerfWindow implements PerfData.Events {
     private final java.util.function.LongPredicate ownProcess;
     private final OwnTime ownTime;
     private final OpSink sink;
+    private Opened opened = Opened.NONE;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final Map<Long, Descriptor> fds = new HashMap<>();
     private int held;
@@ -115,6 +137,17 @@ final class PerfWindow implements PerfData.Events {
         this.ownProcess = ownProcess;
         this.ownTime = ownTime;
         this.sink = sink;
+    }
+
+    /**
+     * Gives the paths of descriptors opened and closed inside the window, as resolved while they were open.
+     *
+     * @param opened the resolutions
+     * @return this window
+     */
+    PerfWindow opened(Opened opened) {
+        this.opened = opened;
+        return this;
     }
 
     /** A window over a whole trace recorded elsewhere: every operation, no path, no offsets. */
@@ -240,7 +273,7 @@ final class PerfWindow implements PerfData.Events {
         if (syscall != null && syscall.isIo()) {
             pending.put(tid, new Pending(syscall, nanos, a0, a1, a2));
         } else if (syscall == null && (process == pid || process < 0) && nanos >= beginNanos) {
-            release(table.release(nr), a0, a1);
+            release(table.release(nr), a0, a1, nanos);
         }
     }
 
@@ -284,15 +317,15 @@ final class PerfWindow implements PerfData.Events {
     }
 
     /** A descriptor's meaning ended: what was held on it belonged to a descriptor opened and closed inside. */
-    private void release(PerfSyscalls.Release how, long a0, long a1) {
+    private void release(PerfSyscalls.Release how, long a0, long a1, long nanos) {
         switch (how) {
-            case FIRST -> released(a0);
-            case SECOND -> released(a1);
+            case FIRST -> released(a0, nanos);
+            case SECOND -> released(a1, nanos);
             case RANGE -> {
                 // close_range(first, last): only descriptors seen so far can hold anything or have a start path
                 for (Map.Entry<Long, Descriptor> e : fds.entrySet()) {
                     if (Long.compareUnsigned(e.getKey(), a0) >= 0 && Long.compareUnsigned(e.getKey(), a1) <= 0) {
-                        released(e.getKey());
+                        released(e.getKey(), nanos);
                     }
                 }
                 if (startFds != null) {
@@ -313,13 +346,15 @@ final class PerfWindow implements PerfData.Events {
         }
     }
 
-    private void released(long fd) {
+    private void released(long fd, long nanos) {
         if (startFds == null) {
             return;
         }
         Descriptor d = descriptor(fd);
         d.start = null;
-        flushHeld(d, UNKNOWN);
+        TraceWindow.Target t = d.held.isEmpty() ? null : opened.between(fd, d.lastRelease, nanos);
+        flushHeld(d, t == null ? UNKNOWN : t);
+        d.lastRelease = nanos;
     }
 
     private Descriptor descriptor(long fd) {

@@ -41,8 +41,8 @@ import java.util.Set;
  * <h2>Tracepoint ids</h2>
  * The kernel publishes them only in tracefs. When tracefs is mounted and readable it is read; otherwise, with
  * {@code CAP_SYS_ADMIN} (root), a short-lived library thread mounts tracefs in a mount namespace of its own and
- * reads them there: the machine's mount table is never changed. They are read once per JVM, by the background
- * warm-up or the first session.
+ * reads them there: the machine's mount table is never changed. They are read once per JVM, by the first
+ * session (about 20 ms through the private mount).
  *
  * <h2>Options (system properties, read when a session starts)</h2>
  * <ul>
@@ -161,17 +161,9 @@ public final class TracepointProfiler implements Profiler {
         return Availability.ready();
     }
 
-    /** Reads the tracepoint ids (once per JVM) off the first session's path. */
-    @Override
-    public void warmUp() {
-        if (availability().usable()) {
-            try {
-                ids();
-            } catch (ProfilerStartException e) {
-                // said again by availability() and by the first start
-            }
-        }
-    }
+    // No warmUp(): reading the ids on the background warm-up thread would put that I/O beside the JVM's first
+    // process-scope procfs windows (booked by a meter whose start may precede the window: a negative count). The
+    // first session reads them inside its own start, where a meter's two readings lie in the same windows.
 
     @Override
     public Recording start(RecordingRequest request) {

@@ -47,6 +47,7 @@ final class TracepointRecording implements Recording {
     private TracepointStream stream; // same
     private boolean stopping; // same
     private Thread drainer;
+    private final java.util.concurrent.CountDownLatch drainerReady = new java.util.concurrent.CountDownLatch(1);
     private com.sun.jna.Memory pollSet;
     private SelfIo.Registration ownWork;
     private SelfIo.Registration attached;
@@ -83,8 +84,8 @@ final class TracepointRecording implements Recording {
             KernelCalls.load();
             int pages = settings.pagesPerCpu();
             try {
-                set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
-                        settings.cpus(), pages);
+                set = TracepointSet.open(settings.ids(), settings.table().filter(),
+                        settings.table().openFilter(), settings.syscallNr(), settings.cpus(), pages);
             } catch (KernelCalls.CallFailedException e) {
                 if (!lockedMemoryLimit(e) || !settings.defaultBuffer() || pages <= FITS_DEFAULT_LIMIT) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(e, pages), e);
@@ -93,8 +94,8 @@ final class TracepointRecording implements Recording {
                 // buffer does not fit, the largest power of two that does is tried (a buffer set by -D is not).
                 pages = FITS_DEFAULT_LIMIT;
                 try {
-                    set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
-                            settings.cpus(), pages);
+                    set = TracepointSet.open(settings.ids(), settings.table().filter(),
+                            settings.table().openFilter(), settings.syscallNr(), settings.cpus(), pages);
                 } catch (KernelCalls.CallFailedException again) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(again, pages), again);
                 }
@@ -102,10 +103,19 @@ final class TracepointRecording implements Recording {
             pagesUsed = pages;
             stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents());
             pollSet = KernelCalls.pollSet(set.pollable());
-            KernelCalls.poll(pollSet, set.size(), 0); // the draining thread's native call, bound here, not on it
+            KernelCalls.poll(pollSet, 2 * set.size(), 0); // the draining thread's native call, bound here, not on it
+            OpenedPaths.LinkReader.PROC_SELF.read(-1); // and its readlink path: no class loaded on it later
             ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are kept
             drainer = SelfIo.newOwnThread("iops-tracepoints", this::drainLoop);
             drainer.start();
+            // Waits (bounded) until the drainer is about to poll: an open made right after the window opens is then
+            // resolved while its file is open, not after a thread start's delay.
+            try {
+                // false after a second on a loaded machine: the window opens anyway, early paths may be missed
+                drainerReady.await(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // restored for the caller; the window opens anyway
+            }
             try {
                 set.enable();
             } catch (KernelCalls.CallFailedException e) {
@@ -123,8 +133,9 @@ final class TracepointRecording implements Recording {
 
     /** The draining thread: drains when a buffer passes its watermark (or every poll period), then cleans up. */
     private void drainLoop() {
+        drainerReady.countDown();
         while (true) {
-            KernelCalls.poll(pollSet, set.size(), POLL_MILLIS);
+            KernelCalls.poll(pollSet, 2 * set.size(), POLL_MILLIS);
             synchronized (lock) {
                 if (stopping) {
                     break;
@@ -135,6 +146,13 @@ final class TracepointRecording implements Recording {
             }
         }
         set.close();
+    }
+
+    /** @return descriptors resolved to paths so far (tests wait on it) */
+    int resolvedPaths() {
+        synchronized (lock) {
+            return stream == null ? 0 : stream.paths().size();
+        }
     }
 
     @Override
@@ -157,7 +175,11 @@ final class TracepointRecording implements Recording {
                 }
                 set.drain(stream);
                 try {
-                    lost = set.lost() + stream.lost();
+                    long[] counts = set.lost();
+                    lost = counts[0] + stream.lost();
+                    if (counts[1] > 0) {
+                        stream.paths().distrust();
+                    }
                 } catch (KernelCalls.CallFailedException e) {
                     throw new RecordingFailedException("tracepoints: the kernel's count of lost records could not "
                             + "be read (" + e.getMessage() + "), so the window cannot be known complete", e);
@@ -170,7 +192,7 @@ final class TracepointRecording implements Recording {
                 startFds::get, endFds::get, SelfIo::isOwnPath, SelfIo::isOwnProcess,
                 // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
                 (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
-                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
+                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink).opened(stream.paths());
         stream.release(endNanos, window);
         window.finish();
         if (lost > 0) {
@@ -183,9 +205,10 @@ final class TracepointRecording implements Recording {
         List<String> notes = new ArrayList<>();
         if (window.unresolved() > 0) {
             notes.add(TracepointProfiler.NAME + ": " + window.unresolved() + " operations have no path: their "
-                    + "descriptors were opened and closed inside the block, or they were made by a child process "
-                    + "(tracepoints carry descriptor numbers; paths come from /proc/self/fd at the block's start "
-                    + "and end)");
+                    + "descriptors were opened and closed inside the block faster than they could be resolved, or "
+                    + "were not opened from a path (pipes, sockets, dup), or the operations were a child process's "
+                    + "(tracepoints carry descriptor numbers; paths come from /proc/self/fd at the block's start, at "
+                    + "its end, and right after each open)");
         }
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
     }

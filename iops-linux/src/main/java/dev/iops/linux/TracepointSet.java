@@ -6,13 +6,19 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The kernel side of one window: on each CPU a group of three tracepoint events ({@code sys_exit} leads,
- * {@code sys_enter} and {@code sched_process_fork} follow it) writing into one ring buffer, system-wide (every
+ * The kernel side of one window: on each CPU a group of tracepoint events ({@code sys_exit} leads,
+ * {@code sys_enter} and {@code sched_process_fork} follow it) writing into one ring buffer, and a fourth, the exits of
+ * the calls that open a path, in a small buffer of its own that wakes the draining thread at each record (so that a
+ * descriptor is resolved to its path while it is still open), system-wide (every
  * process's calls pass the tracepoints; the stream keeps this process's). The two syscall events carry the
  * kernel filter that keeps only the I/O calls and the calls that end a descriptor. Opened disabled; enabled and
  * disabled with one ioctl per CPU. Not thread-safe: the recording serialises its use.
  */
 final class TracepointSet implements AutoCloseable {
+    /** Data pages of each CPU's buffer of open exits (about 600 records of 56 bytes). */
+    static final int OPEN_PAGES = 8;
+    /** Events per group, in the order a group read gives them: sys_exit, sys_enter, fork, open exits. */
+    static final int GROUP = 4;
     /** Sets open now in this JVM (tests check that none is left). */
     static final AtomicInteger OPEN = new AtomicInteger();
 
@@ -21,6 +27,11 @@ final class TracepointSet implements AutoCloseable {
     private final int[] followers;
     private final Pointer[] maps;
     private final RingBuffer[] rings;
+    /** Per CPU: the open exits' own event and buffer, waking the drainer at each record (paths, not counts). */
+    private final int[] openFds;
+    private final Pointer[] openMaps;
+    private final RingBuffer[] openRings;
+    private final long openMapBytes;
     private final long mapBytes;
     private int opened;
     private boolean closed;
@@ -35,8 +46,13 @@ final class TracepointSet implements AutoCloseable {
         this.maps = new Pointer[cpus.length];
         this.rings = new RingBuffer[cpus.length];
         this.mapBytes = mapBytes;
+        this.openFds = new int[cpus.length];
+        this.openMaps = new Pointer[cpus.length];
+        this.openRings = new RingBuffer[cpus.length];
+        this.openMapBytes = (long) (OPEN_PAGES + 1) * KernelCalls.pageSize();
         java.util.Arrays.fill(leaders, -1);
         java.util.Arrays.fill(followers, -1);
+        java.util.Arrays.fill(openFds, -1);
     }
 
     /**
@@ -44,13 +60,15 @@ final class TracepointSet implements AutoCloseable {
      *
      * @param ids         the tracepoints
      * @param filter      the kernel filter of the syscall events
+     * @param openFilter  the kernel filter that keeps the calls that open a path
      * @param syscallNr   the number of {@code perf_event_open}
      * @param cpus        the online CPUs
      * @param pagesPerCpu data pages of each ring buffer (a power of two)
      * @return the set, disabled
      * @throws KernelCalls.CallFailedException with the call that failed
      */
-    static TracepointSet open(TracepointIds ids, String filter, long syscallNr, int[] cpus, int pagesPerCpu)
+    static TracepointSet open(TracepointIds ids, String filter, String openFilter, long syscallNr, int[] cpus,
+                              int pagesPerCpu)
             throws KernelCalls.CallFailedException {
         int page = KernelCalls.pageSize();
         long data = (long) pagesPerCpu * page;
@@ -91,6 +109,12 @@ final class TracepointSet implements AutoCloseable {
                         -1, cpus[i], leader);
                 set.followers[2 * i + 1] = fork;
                 KernelCalls.ioctl(fork, KernelCalls.IOC_SET_OUTPUT, leader);
+                int opens = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysExit(), false, 0,
+                        1, set.countsLost), -1, cpus[i], leader);
+                set.openFds[i] = opens;
+                KernelCalls.setFilter(opens, openFilter);
+                set.openMaps[i] = KernelCalls.mmap(opens, set.openMapBytes);
+                set.openRings[i] = new RingBuffer(set.openMaps[i].getByteBuffer(0, set.openMapBytes), page);
             }
             return set;
         } catch (KernelCalls.CallFailedException | RuntimeException e) {
@@ -99,9 +123,14 @@ final class TracepointSet implements AutoCloseable {
         }
     }
 
-    /** @return the leaders' descriptors: readable when their buffer passed its watermark */
+    /**
+     * @return the descriptors to wait on: the leaders (readable when their buffer passed its watermark) and the
+     *         open-exit events (readable at each record)
+     */
     int[] pollable() {
-        return leaders;
+        int[] all = java.util.Arrays.copyOf(leaders, leaders.length * 2);
+        System.arraycopy(openFds, 0, all, leaders.length, openFds.length);
+        return all;
     }
 
     /** @return how many ring buffers */
@@ -139,6 +168,9 @@ final class TracepointSet implements AutoCloseable {
      * @param stream where the records go
      */
     void drain(TracepointStream stream) {
+        for (RingBuffer opens : openRings) { // first: a path is resolved the sooner, the likelier still open
+            opens.drain(stream.opens);
+        }
         for (int i = 0; i < rings.length; i++) {
             stream.from(i);
             if (rings[i].drain(stream.records) > rings[i].capacity() - (64 << 10)) {
@@ -155,23 +187,29 @@ final class TracepointSet implements AutoCloseable {
      * before 6.0, which do not count, a drain that found a buffer nearly full counts as a loss: the window then
      * fails rather than risk being short.
      *
-     * @return lost samples, or a positive number when a loss cannot be ruled out
+     * @return lost samples of the counted events, or a positive number when a loss cannot be ruled out; then
+     *         lost records of open exits (which only name paths)
      * @throws KernelCalls.CallFailedException if the counts cannot be read
      */
-    long lost() throws KernelCalls.CallFailedException {
+    long[] lost() throws KernelCalls.CallFailedException {
         if (!countsLost) {
-            return nearlyFull;
+            return new long[]{nearlyFull, nearlyFull};
         }
         long lost = 0;
+        long openLost = 0;
         for (int fd : leaders) {
-            int bytes = 8 + 16 * 3; // nr, then {value, lost} for each of the group's three events
+            int bytes = 8 + 16 * GROUP; // nr, then {value, lost} for each of the group's events
             long[] v = KernelCalls.readCounts(fd, bytes);
             dev.iops.spi.SelfIo.count(1, 8L * v.length, 0, 0);
             for (int e = 0; e < v[0] && 2 + 2 * e < v.length; e++) {
-                lost += v[2 + 2 * e];
+                if (e == GROUP - 1) {
+                    openLost += v[2 + 2 * e];
+                } else {
+                    lost += v[2 + 2 * e];
+                }
             }
         }
-        return lost;
+        return new long[]{lost, openLost};
     }
 
     /**
@@ -187,6 +225,12 @@ final class TracepointSet implements AutoCloseable {
         for (int i = 0; i < maps.length; i++) {
             if (maps[i] != null) {
                 KernelCalls.munmap(maps[i], mapBytes);
+            }
+            if (openMaps[i] != null) {
+                KernelCalls.munmap(openMaps[i], openMapBytes);
+            }
+            if (openFds[i] >= 0) {
+                KernelCalls.close(openFds[i]);
             }
         }
         for (int fd : followers) {

@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <p>Memory: six longs (48 bytes) per kept event, two events per call, in chunks; at most {@code maxEvents} are
  * kept, beyond which the window is marked {@linkplain #overflowed() overflowed} (never silently short).
- * Pure: no system call, no clock. Not thread-safe: the caller serialises passes and the release.
+ * Pure but for the paths of new descriptors ({@link #opens}: one {@code readlink} each). Not thread-safe: the caller serialises passes and the release.
  */
 final class TracepointStream {
     static final int ENTER = 0;
@@ -28,6 +28,8 @@ final class TracepointStream {
     private static final int WIDTH = 6;
 
     private final TracepointIds ids;
+    private final int self;
+    private final OpenedPaths paths = new OpenedPaths(OpenedPaths.LinkReader.PROC_SELF);
     private final Set<Integer> ours = new HashSet<>();
     private final EventLog[] kept;
     private final EventLog late = new EventLog();
@@ -48,6 +50,7 @@ final class TracepointStream {
      */
     TracepointStream(TracepointIds ids, int pid, int cpus, long maxEvents) {
         this.ids = ids;
+        this.self = pid;
         this.ours.add(pid);
         this.kept = new EventLog[cpus];
         for (int i = 0; i < cpus; i++) {
@@ -80,6 +83,29 @@ final class TracepointStream {
             lost += records;
         }
     };
+
+    /** Where the open exits' buffers go: this process's new descriptors are resolved to paths at once. */
+    final RingBuffer.Records opens = new RingBuffer.Records() {
+        @Override
+        public void sample(int pid, int tid, long nanos, ByteBuffer buf, int raw, int size) {
+            if (pid == self && size >= 24 && Short.toUnsignedInt(buf.getShort(raw)) == ids.sysExit()) {
+                long fd = buf.getLong(raw + 16);
+                if (fd >= 0) {
+                    paths.resolve(fd, nanos, System::nanoTime);
+                }
+            }
+        }
+
+        @Override
+        public void lost(long records) {
+            paths.distrust();
+        }
+    };
+
+    /** @return the paths of descriptors opened inside the window, as resolved */
+    OpenedPaths paths() {
+        return paths;
+    }
 
     /**
      * Sets the CPU whose ring buffer is drained next into {@link #records}.

@@ -139,6 +139,36 @@ class TracepointAcceptanceTest {
     }
 
     @Test
+    void aFileOpenedAndClosedInsideTheBlockHasItsPathWhenResolvedWhileOpen() throws Exception {
+        TracepointProfiler profiler = new TracepointProfiler();
+        TracepointRecording recording = new TracepointRecording(profiler.settings(
+                TracepointProfiler.DEFAULT_BUFFER_PAGES, TracepointProfiler.DEFAULT_MAX_EVENTS, true), Scope.THREAD,
+                true);
+        Path file = dir.resolve("opened-inside.bin");
+        Workloads.writeStream(file);
+        List<Op> ops = new ArrayList<>();
+        try {
+            recording.begin();
+            try (OutputStream out = Files.newOutputStream(file)) {
+                // held open until the draining thread, woken by the open, has resolved it (bounded wait)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (recording.resolvedPaths() == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(recording.resolvedPaths()).as("resolved within 30 s").isPositive();
+                for (int i = 0; i < 10; i++) {
+                    out.write(new byte[4096]);
+                }
+            }
+            recording.stop(ops::add);
+        } finally {
+            recording.close();
+        }
+        assertThat(ops).filteredOn(op -> op.kind() == dev.iops.OpKind.WRITE).hasSize(10)
+                .allSatisfy(op -> assertThat(op.path()).isEqualTo(file.toRealPath().toString()));
+    }
+
+    @Test
     void aBlockWithMoreEventsThanKeptFailsSayingSo() throws Exception {
         Path file = dir.resolve("m.bin");
         Workloads.writeStream(file);

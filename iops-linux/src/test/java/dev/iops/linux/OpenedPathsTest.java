@@ -1,0 +1,86 @@
+package dev.iops.linux;
+
+import dev.iops.OpKind;
+import dev.iops.TargetKind;
+import dev.iops.spi.Op;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Paths of descriptors opened inside a window: given only when the trace proves them, on recorded sequences. */
+class OpenedPathsTest {
+    private static final PerfSyscalls X86 = PerfSyscalls.X86_64;
+    private static final long PID = 100;
+
+    @Test
+    void aResolutionMadeBeforeTheCloseNamesTheDescriptor() {
+        OpenedPaths p = new OpenedPaths(fd -> fd == 7 ? "/data/a.bin" : null);
+        p.resolve(7, 1_000, () -> 1_500);
+        assertThat(p.between(7, Long.MIN_VALUE, 2_000).path()).isEqualTo("/data/a.bin");
+        assertThat(p.between(7, Long.MIN_VALUE, 2_000).kind()).isEqualTo(TargetKind.FILE);
+    }
+
+    @Test
+    void aResolutionMadeAfterTheCloseNamesNothing() {
+        // closed at 1,200, the link read at 1,500 may be another file's that took the same number
+        OpenedPaths p = new OpenedPaths(fd -> "/data/other.bin");
+        p.resolve(7, 1_000, () -> 1_500);
+        assertThat(p.between(7, Long.MIN_VALUE, 1_200)).isNull();
+    }
+
+    @Test
+    void theOpenOfEachIntervalIsTheOneThatCounts() {
+        String[] now = {"/data/a.bin"};
+        OpenedPaths p = new OpenedPaths(fd -> now[0]);
+        p.resolve(7, 1_000, () -> 1_100); // a.bin, closed at 2,000
+        now[0] = "/data/b.bin";
+        p.resolve(7, 3_000, () -> 3_100); // b.bin, closed at 4,000
+        assertThat(p.between(7, Long.MIN_VALUE, 2_000).path()).isEqualTo("/data/a.bin");
+        assertThat(p.between(7, 2_000, 4_000).path()).isEqualTo("/data/b.bin");
+        assertThat(p.between(7, 4_000, 9_000)).as("no open in that interval").isNull();
+        assertThat(p.between(8, Long.MIN_VALUE, 9_000)).isNull();
+    }
+
+    @Test
+    void aLostOpenRecordMakesEveryResolutionUntrusted() {
+        OpenedPaths p = new OpenedPaths(fd -> "/data/a.bin");
+        p.resolve(7, 1_000, () -> 1_100);
+        p.distrust();
+        assertThat(p.between(7, Long.MIN_VALUE, 2_000)).isNull();
+    }
+
+    @Test
+    void aDescriptorAlreadyClosedIsNotResolved() {
+        OpenedPaths p = new OpenedPaths(fd -> null);
+        p.resolve(7, 1_000, () -> 1_100);
+        assertThat(p.size()).isZero();
+    }
+
+    @Test
+    void theDecoderGivesTheProvedPathToOperationsOnADescriptorOpenedAndClosedInside() {
+        OpenedPaths p = new OpenedPaths(fd -> fd == 9 ? "/data/in.bin" : "/data/late.bin");
+        p.resolve(9, 1_100, () -> 1_150); // resolved while open: closed at 1,400
+        p.resolve(10, 2_100, () -> 2_600); // resolved after its close at 2,400: not proved
+        List<Op> ops = new ArrayList<>();
+        PerfWindow w = new PerfWindow(X86, 1_000, 10_000, -1, PID, fd -> null, fd -> null, path -> false,
+                pid -> false, PerfWindow.OwnTime.NONE, ops::add).opened(p);
+        w.enter(PID, PID, 1_200, 1, 9, 0, 4096); // write(9, ..., 4096)
+        w.exit(PID, PID, 1_210, 1, 4096);
+        w.enter(PID, PID, 1_400, 3, 9, 0, 0); // close(9)
+        w.exit(PID, PID, 1_410, 3, 0);
+        w.enter(PID, PID, 2_200, 0, 10, 0, 512); // read(10, ..., 512)
+        w.exit(PID, PID, 2_210, 0, 512);
+        w.enter(PID, PID, 2_400, 3, 10, 0, 0); // close(10)
+        w.exit(PID, PID, 2_410, 3, 0);
+        w.finish();
+        assertThat(ops).hasSize(2);
+        assertThat(ops.get(0).kind()).isEqualTo(OpKind.WRITE);
+        assertThat(ops.get(0).path()).isEqualTo("/data/in.bin");
+        assertThat(ops.get(1).kind()).isEqualTo(OpKind.READ);
+        assertThat(ops.get(1).path()).isNull();
+        assertThat(w.unresolved()).isEqualTo(1);
+    }
+}
