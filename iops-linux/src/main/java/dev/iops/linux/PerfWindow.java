@@ -352,7 +352,10 @@ final class PerfWindow implements PerfData.Events {
         }
         Descriptor d = descriptor(fd);
         d.start = null;
-        TraceWindow.Target t = d.held.isEmpty() ? null : opened.between(fd, d.lastRelease, nanos);
+        // Releases before the window are not seen (the decoder starts at its begin), so an open before it could
+        // pass for this descriptor's: only opens inside the window count.
+        TraceWindow.Target t = d.held.isEmpty() ? null
+                : opened.between(fd, Math.max(d.lastRelease, beginNanos), nanos);
         flushHeld(d, t == null ? UNKNOWN : t);
         d.lastRelease = nanos;
     }

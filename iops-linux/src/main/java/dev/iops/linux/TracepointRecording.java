@@ -104,7 +104,11 @@ final class TracepointRecording implements Recording {
             stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents());
             pollSet = KernelCalls.pollSet(set.pollable());
             KernelCalls.poll(pollSet, 2 * set.size(), 0); // the draining thread's native call, bound here, not on it
-            OpenedPaths.LinkReader.PROC_SELF.read(-1); // and its readlink path: no class loaded on it later
+            // and its path from an open to a resolution (readlink, the target's kind, the records): a first use on
+            // the drainer would load these classes while the block's first file is open, and miss its path
+            OpenedPaths warm = new OpenedPaths(fd -> OpenedPaths.LinkReader.PROC_SELF.read(fd) == null ? "/" : "/");
+            warm.resolve(-1, 0, System::nanoTime);
+            warm.between(-1, Long.MIN_VALUE, Long.MAX_VALUE);
             ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are kept
             drainer = SelfIo.newOwnThread("iops-tracepoints", this::drainLoop);
             drainer.start();

@@ -60,6 +60,25 @@ class OpenedPathsTest {
     }
 
     @Test
+    void anOpenBeforeTheWindowNeverNamesADescriptorOpenedInsideIt() {
+        // fd 9 was a class file opened and closed while the session started (before the window: its close is not
+        // decoded); inside the window the block opened its own file as fd 9, too fast to be resolved
+        OpenedPaths p = new OpenedPaths(fd -> "/app/lib/Some.class");
+        p.resolve(9, 500, () -> 600);
+        List<Op> ops = new ArrayList<>();
+        PerfWindow w = new PerfWindow(X86, 1_000, 10_000, -1, PID, fd -> null, fd -> null, path -> false,
+                pid -> false, PerfWindow.OwnTime.NONE, ops::add).opened(p);
+        w.enter(PID, PID, 700, 3, 9, 0, 0); // close(9) before the window: not decoded
+        w.exit(PID, PID, 710, 3, 0);
+        w.enter(PID, PID, 1_200, 1, 9, 0, 4096); // write(9, ..., 4096) to the block's own file
+        w.exit(PID, PID, 1_210, 1, 4096);
+        w.enter(PID, PID, 1_400, 3, 9, 0, 0); // close(9)
+        w.exit(PID, PID, 1_410, 3, 0);
+        w.finish();
+        assertThat(ops).singleElement().satisfies(op -> assertThat(op.path()).isNull());
+    }
+
+    @Test
     void theDecoderGivesTheProvedPathToOperationsOnADescriptorOpenedAndClosedInside() {
         OpenedPaths p = new OpenedPaths(fd -> fd == 9 ? "/data/in.bin" : "/data/late.bin");
         p.resolve(9, 1_100, () -> 1_150); // resolved while open: closed at 1,400
