@@ -6,6 +6,7 @@ import dev.iops.Iops;
 import dev.iops.IopsReport;
 import dev.iops.ProfilerInfo;
 import dev.iops.jvm.JfrProfiler;
+import dev.iops.linux.CountedDetailProfiler;
 import dev.iops.linux.PerfProfiler;
 import dev.iops.linux.ProcfsProfiler;
 import dev.iops.linux.StraceProfiler;
@@ -39,7 +40,8 @@ import java.util.stream.Stream;
 /**
  * How much each source of measurement disturbs the code it measures (issue 17's "Benchmarks"), as one table of
  * medians: rows are the sources ({@code none}, {@code tracepoints}, {@code perf}, {@code strace}, {@code jfr},
- * {@code procfs}, and the {@code default} that {@code Iops.measure} picks with no options, plus the Python tool's
+ * {@code procfs}, {@code procfs+jfr} (what an ordinary user's {@code histogram()} gets), and the {@code default}
+ * that {@code Iops.measure} picks with no options, plus the Python tool's
  * quoted figure), columns are
  * <ol>
  *   <li>the time added per empty block: the first of a fresh JVM (library cold, one child JVM per run) and warm
@@ -95,6 +97,7 @@ public final class DisturbanceBenchmark {
             new Source(StraceProfiler.NAME, StraceProfiler.NAME, false),
             new Source(JfrProfiler.NAME, JfrProfiler.NAME, false),
             new Source(ProcfsProfiler.NAME, ProcfsProfiler.NAME, false),
+            new Source(CountedDetailProfiler.NAME, CountedDetailProfiler.NAME, false),
             DEFAULT);
 
     private DisturbanceBenchmark() {

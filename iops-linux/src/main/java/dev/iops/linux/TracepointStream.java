@@ -224,7 +224,7 @@ final class TracepointStream {
      * arguments of an entry, the return value of an exit, or the child of a fork.
      */
     static final class EventLog {
-        private static final int CHUNK = 1 << 14; // rows per chunk
+        private static final int CHUNK = 1 << 12; // rows per chunk: 192 KiB
         private final List<long[]> chunks = new ArrayList<>();
         private int size;
 

@@ -65,7 +65,15 @@ class TracepointAcceptanceTest {
         Path file = dir.resolve("cell.bin");
         cell(file);
         Iops.measure(() -> cell(file)); // the first default session of this JVM loads the JDK classes it uses
-        IopsReport r = Workloads.whileHarnessQuiet(() -> Iops.measure(() -> cell(file)));
+        IopsReport r = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            r = Workloads.whileHarnessQuiet(() -> Iops.measure(() -> cell(file)));
+            // the JIT can make the block's thread load a JDK class (a read of the runtime image, lib/modules, whose
+            // descriptor is always open, so it is always named): real I/O, but not the cell's; measured again
+            if (r.detail().orElseThrow().topPaths().stream().noneMatch(p -> p.path().endsWith("/lib/modules"))) {
+                break;
+            }
+        }
         assertThat(r.profiler()).isEqualTo(TracepointProfiler.NAME);
         assertThat(r.writeOps()).as(r.toText()).isEqualTo(1000);
         assertThat(r.bytesWritten()).isEqualTo(4_096_000);
