@@ -199,7 +199,7 @@ class IopsMagicKernelTest {
         assertThat(c.ok()).as("%s", c).isTrue();
         JsonNode report = c.jsonReport();
         String profiler = report.path("profiler").asText();
-        assertThat(profiler).isIn("perf", "strace", "procfs", "jfr");
+        assertThat(profiler).isIn("tracepoints", "perf", "procfs", "procfs+jfr", "jfr", "strace");
         assertThat(report.path("scope").asText()).isEqualTo("PROCESS");
         // the whole JVM: at least the cell's writes (the kernel's own messages come on top)
         assertThat(report.path("writeOps").asLong()).isGreaterThanOrEqualTo(BLOCKS);
