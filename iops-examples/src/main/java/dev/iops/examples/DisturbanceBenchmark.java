@@ -84,10 +84,11 @@ public final class DisturbanceBenchmark {
     private static final String CHILD = "first";
     /**
      * Pause before each timed measurement, so that none starts while the previous source's background work runs
-     * (tracepoints closes its events on a library thread after the block: 7 to 46 ms measured): each source is
-     * charged with its own cost only, as notebook cells seconds apart would see it.
+     * (tracepoints closes its events on a library thread after the block: the kernel holds its event lock for
+     * 60 to 100 ms while it releases four tracepoints, and a start meanwhile waits for it): each source is charged
+     * with its own cost only, as notebook cells seconds apart would see it. Back-to-back blocks are in the docs.
      */
-    private static final long SETTLE_MS = 50;
+    private static final long SETTLE_MS = 150;
 
     private static final Source NONE = new Source("none", null, false);
     private static final Source DEFAULT = new Source("default", null, true);

@@ -21,8 +21,12 @@ final class PerfSyscalls {
     private final int dup2;
     private final int dup3;
     private final int closeRange;
-    private PerfSyscalls(String arch, int close, int dup2, int dup3, int closeRange, Object... pairs) {
+    /** {@code openat}: how the JDK and libc open files. */
+    private final int openat;
+
+    private PerfSyscalls(String arch, int close, int dup2, int dup3, int closeRange, int openat, Object... pairs) {
         this.arch = arch;
+        this.openat = openat;
         this.close = close;
         this.dup2 = dup2;
         this.dup3 = dup3;
@@ -36,14 +40,14 @@ final class PerfSyscalls {
     }
 
     /** The x86-64 table (arch/x86/entry/syscalls/syscall_64.tbl). */
-    static final PerfSyscalls X86_64 = new PerfSyscalls("x86_64", 3, 33, 292, 436,
+    static final PerfSyscalls X86_64 = new PerfSyscalls("x86_64", 3, 33, 292, 436, 257,
             Syscall.READ, 0, Syscall.WRITE, 1, Syscall.PREAD64, 17, Syscall.PWRITE64, 18, Syscall.READV, 19,
             Syscall.WRITEV, 20, Syscall.SENDFILE, 40, Syscall.SENDTO, 44, Syscall.RECVFROM, 45, Syscall.SENDMSG, 46,
             Syscall.RECVMSG, 47, Syscall.SPLICE, 275, Syscall.PREADV, 295, Syscall.PWRITEV, 296,
             Syscall.COPY_FILE_RANGE, 326, Syscall.PREADV2, 327, Syscall.PWRITEV2, 328);
 
     /** The generic table (include/uapi/asm-generic/unistd.h) used by arm64 and riscv64. */
-    static final PerfSyscalls GENERIC = new PerfSyscalls("generic", 57, -1, 24, 436,
+    static final PerfSyscalls GENERIC = new PerfSyscalls("generic", 57, -1, 24, 436, 56,
             Syscall.READ, 63, Syscall.WRITE, 64, Syscall.READV, 65, Syscall.WRITEV, 66, Syscall.PREAD64, 67,
             Syscall.PWRITE64, 68, Syscall.PREADV, 69, Syscall.PWRITEV, 70, Syscall.SENDFILE, 71, Syscall.SPLICE, 76,
             Syscall.SENDTO, 206, Syscall.RECVFROM, 207, Syscall.SENDMSG, 211, Syscall.RECVMSG, 212,
@@ -99,6 +103,11 @@ final class PerfSyscalls {
             return Release.SECOND;
         }
         return nr == closeRange ? Release.RANGE : Release.NONE;
+    }
+
+    /** @return the number of {@code openat} */
+    int openat() {
+        return openat;
     }
 
     /**

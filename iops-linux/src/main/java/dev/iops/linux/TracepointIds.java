@@ -11,26 +11,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ids of the kernel tracepoints the in-process reader opens ({@code raw_syscalls:sys_enter},
- * {@code raw_syscalls:sys_exit}, {@code sched:sched_process_fork}, {@code syscalls:sys_exit_openat}) and where the
- * fork record keeps the child's pid and the openat record the new descriptor. The kernel numbers tracepoints when it boots and publishes the numbers only in tracefs.
+ * {@code raw_syscalls:sys_exit}, {@code sched:sched_process_fork}) and where the fork record keeps the child's pid. The kernel numbers tracepoints when it boots and publishes the numbers only in tracefs.
  *
  * <p>tracefs is often not mounted (a fresh boot of many VMs, most containers). The library never changes the
  * machine's mounts: where no readable tracefs is mounted and the process holds {@code CAP_SYS_ADMIN}, a
  * short-lived library thread moves itself into a mount namespace of its own (every mount private), mounts tracefs
- * there, reads the six files and ends; the namespace ends with it. No process is started and no other thread,
+ * there, reads the four files and ends; the namespace ends with it. No process is started and no other thread,
  * nor the rest of the machine, sees the mount.
  *
  * @param sysEnter      id of {@code raw_syscalls:sys_enter}
  * @param sysExit       id of {@code raw_syscalls:sys_exit}
  * @param fork          id of {@code sched:sched_process_fork}
  * @param forkChildPid  byte offset of {@code child_pid} in the fork record
- * @param openatExit    id of {@code syscalls:sys_exit_openat}
- * @param openatRet     byte offset of {@code ret} (the new descriptor) in its record
  * @param source        where they were read, for messages ({@code "/sys/kernel/tracing"},
  *                      {@code "a private tracefs mount"})
  */
-record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, int openatExit, int openatRet,
-                     String source) {
+record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, String source) {
     /** Where tracefs is mounted when it is. */
     static final List<Path> MOUNTS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
     private static final long LOOKUP_TIMEOUT_MILLIS = 10_000;
@@ -50,9 +46,7 @@ record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, int 
             int exit = parseId(read(events.resolve("raw_syscalls/sys_exit/id")));
             int fork = parseId(read(events.resolve("sched/sched_process_fork/id")));
             int child = fieldOffset(read(events.resolve("sched/sched_process_fork/format")), "child_pid", 4);
-            int openat = parseId(read(events.resolve("syscalls/sys_exit_openat/id")));
-            int ret = fieldOffset(read(events.resolve("syscalls/sys_exit_openat/format")), "ret", 8);
-            return new TracepointIds(enter, exit, fork, child, openat, ret, source);
+            return new TracepointIds(enter, exit, fork, child, source);
         }
     }
 

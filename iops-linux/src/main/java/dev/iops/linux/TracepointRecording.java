@@ -84,8 +84,8 @@ final class TracepointRecording implements Recording {
             KernelCalls.load();
             int pages = settings.pagesPerCpu();
             try {
-                set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
-                        settings.cpus(), pages);
+                set = TracepointSet.open(settings.ids(), settings.table().filter(),
+                        "id == " + settings.table().openat(), settings.syscallNr(), settings.cpus(), pages);
             } catch (KernelCalls.CallFailedException e) {
                 if (!lockedMemoryLimit(e) || !settings.defaultBuffer() || pages <= FITS_DEFAULT_LIMIT) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(e, pages), e);
@@ -94,8 +94,8 @@ final class TracepointRecording implements Recording {
                 // buffer does not fit, the largest power of two that does is tried (a buffer set by -D is not).
                 pages = FITS_DEFAULT_LIMIT;
                 try {
-                    set = TracepointSet.open(settings.ids(), settings.table().filter(), settings.syscallNr(),
-                            settings.cpus(), pages);
+                    set = TracepointSet.open(settings.ids(), settings.table().filter(),
+                            "id == " + settings.table().openat(), settings.syscallNr(), settings.cpus(), pages);
                 } catch (KernelCalls.CallFailedException again) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(again, pages), again);
                 }

@@ -88,9 +88,8 @@ final class TracepointStream {
     final RingBuffer.Records opens = new RingBuffer.Records() {
         @Override
         public void sample(int pid, int tid, long nanos, ByteBuffer buf, int raw, int size) {
-            if (pid == self && size >= ids.openatRet() + 8
-                    && Short.toUnsignedInt(buf.getShort(raw)) == ids.openatExit()) {
-                long fd = buf.getLong(raw + ids.openatRet());
+            if (pid == self && size >= 24 && Short.toUnsignedInt(buf.getShort(raw)) == ids.sysExit()) {
+                long fd = buf.getLong(raw + 16);
                 if (fd >= 0) {
                     paths.resolve(fd, nanos, System::nanoTime);
                 }
