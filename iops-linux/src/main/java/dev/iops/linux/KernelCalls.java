@@ -34,6 +34,7 @@ final class KernelCalls {
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EACCES = 13;
+    static final int EBUSY = 16;
     static final int ENODEV = 19;
     static final int EINVAL = 22;
     static final int EMFILE = 24;
@@ -92,6 +93,7 @@ final class KernelCalls {
             case EPERM -> "EPERM (operation not permitted)";
             case ENOENT -> "ENOENT (no such file or directory)";
             case EACCES -> "EACCES (permission denied)";
+            case EBUSY -> "EBUSY (device or resource busy)";
             case ENODEV -> "ENODEV (no such device)";
             case EINVAL -> "EINVAL (invalid argument)";
             case EMFILE -> "EMFILE (too many open files)";
@@ -231,7 +233,8 @@ final class KernelCalls {
 
     /**
      * Moves the calling thread into a mount namespace of its own, every mount in it private (nothing mounted
-     * there is seen by, or propagates to, the rest of the machine), then mounts tracefs at {@code target} in it.
+     * there is seen by, or propagates to, the rest of the machine), then mounts tracefs at {@code target} in it
+     * (unless the machine's tracefs is mounted there already, and so in the copy).
      * The calling thread must be one that ends soon: it stays in that namespace.
      *
      * @param target where to mount
@@ -251,7 +254,9 @@ final class KernelCalls {
         try {
             Holder.LIBC.mount("nodev", target, "tracefs", new NativeLong(0), null);
         } catch (LastErrorException e) {
-            throw new CallFailedException("mount -t tracefs nodev " + target, e.getErrorCode());
+            if (e.getErrorCode() != EBUSY) { // EBUSY: tracefs is mounted there already (a copy of the machine's)
+                throw new CallFailedException("mount -t tracefs nodev " + target, e.getErrorCode());
+            }
         }
     }
 }

@@ -238,6 +238,9 @@ class PerfAcceptanceTest {
                 + "\"                     \\\\___ can't access trace events\" >&2\nexit 129\n");
         assertThat(fake.toFile().setExecutable(true)).isTrue();
         System.setProperty(PerfProfiler.PATH_PROPERTY, fake.toString());
+        // tracepoints ranks above perf: a buffer size that is not a power of two keeps it from starting, so that
+        // automatic selection tries perf next here
+        System.setProperty(TracepointProfiler.BUFFER_PROPERTY, "3");
         try {
             assertThatThrownBy(() -> perf(Scope.THREAD).measure(() -> { }))
                     .isInstanceOf(ProfilerStartException.class)
@@ -250,6 +253,7 @@ class PerfAcceptanceTest {
                     + "start: perf may not trace this JVM"));
         } finally {
             System.clearProperty(PerfProfiler.PATH_PROPERTY);
+            System.clearProperty(TracepointProfiler.BUFFER_PROPERTY);
         }
         assertThat(newTempDirs()).isEmpty();
     }
