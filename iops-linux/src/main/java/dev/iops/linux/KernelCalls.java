@@ -67,7 +67,19 @@ final class KernelCalls {
     }
 
     private static final class Holder {
-        static final LibC LIBC = Native.load("c", LibC.class);
+        static final LibC LIBC = load();
+
+        /**
+         * glibc by its soname first: for the bare name "c" JNA runs {@code ldconfig -p}, a child process whose I/O
+         * the kernel adds to this JVM's counters when it is reaped (inside whatever window is open).
+         */
+        private static LibC load() {
+            try {
+                return Native.load("libc.so.6", LibC.class);
+            } catch (UnsatisfiedLinkError notGlibc) {
+                return Native.load("c", LibC.class); // musl and others
+            }
+        }
     }
 
     private KernelCalls() {
@@ -117,6 +129,22 @@ final class KernelCalls {
     /** Loads libc's binding now (on the caller, inside its own-work stretch): never first inside a window. */
     static void load() {
         Holder.LIBC.getClass();
+    }
+
+    /**
+     * Makes the first calls of {@code close} and {@code munmap} now, on nothing (EBADF, EINVAL): JNA builds a
+     * method's call path on its first use (loading classes), which the draining thread would otherwise do when it
+     * releases the events, maybe inside a process-wide window.
+     */
+    static void warmRelease() {
+        close(-1);
+        munmap(Pointer.NULL, 0);
+        try {
+            // what the JDK 17 buffer views load on their first read from a thread (a runtime-image read)
+            Class.forName("jdk.internal.misc.ScopedMemoryAccess$Scope");
+        } catch (ClassNotFoundException | LinkageError e) {
+            // another JDK: nothing of that name to load
+        }
     }
 
     /**

@@ -35,6 +35,7 @@ final class PerfRecording implements Recording {
     private SelfIo.Registration ownWork;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
     private long beginNanos;
+    private long snapshotNanos;
     private boolean stopped;
     private boolean closed;
     private boolean reusable;
@@ -67,6 +68,7 @@ final class PerfRecording implements Recording {
                 throw new ProfilerStartException(PerfMessages.startFailure(recorder.log(), e.getMessage()), e);
             }
             attached = SelfIo.attachedTracer(PerfProfiler.NAME);
+            snapshotNanos = System.nanoTime(); // perf records from its enable: releases from here end these paths
             startFds = ProcFds.snapshot();
         } catch (RuntimeException e) {
             close();
@@ -116,7 +118,7 @@ final class PerfRecording implements Recording {
                 SelfIo::isOwnPath, SelfIo::isOwnProcess,
                 // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
                 (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
-                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink);
+                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink).releasesFrom(snapshotNanos);
         PerfData.Summary summary;
         try {
             summary = recorder.read(window);

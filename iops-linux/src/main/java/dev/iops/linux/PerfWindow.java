@@ -101,6 +101,7 @@ final class PerfWindow implements PerfData.Events {
     private final OwnTime ownTime;
     private final OpSink sink;
     private Opened opened = Opened.NONE;
+    private long releasesFrom;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final Map<Long, Descriptor> fds = new HashMap<>();
     private int held;
@@ -137,6 +138,7 @@ final class PerfWindow implements PerfData.Events {
         this.ownProcess = ownProcess;
         this.ownTime = ownTime;
         this.sink = sink;
+        this.releasesFrom = beginNanos;
     }
 
     /**
@@ -147,6 +149,21 @@ final class PerfWindow implements PerfData.Events {
      */
     PerfWindow opened(Opened opened) {
         this.opened = opened;
+        return this;
+    }
+
+    /**
+     * Decodes the calls that end a descriptor from an earlier time than the window's begin: the time the start
+     * snapshot of descriptors began. A descriptor closed (and its number reused) between that snapshot and the
+     * window's begin would otherwise keep the path the snapshot gave it, another file's; such an operation would
+     * be given a wrong path, or dropped as the library's own if that file was.
+     *
+     * @param nanos when the start snapshot began ({@code CLOCK_MONOTONIC}); the recording must have been enabled
+     *              before
+     * @return this window
+     */
+    PerfWindow releasesFrom(long nanos) {
+        this.releasesFrom = Math.min(nanos, beginNanos);
         return this;
     }
 
@@ -272,7 +289,7 @@ final class PerfWindow implements PerfData.Events {
         Syscall syscall = table.lookup(nr);
         if (syscall != null && syscall.isIo()) {
             pending.put(tid, new Pending(syscall, nanos, a0, a1, a2));
-        } else if (syscall == null && (process == pid || process < 0) && nanos >= beginNanos) {
+        } else if (syscall == null && (process == pid || process < 0) && nanos >= releasesFrom) {
             release(table.release(nr), a0, a1, nanos);
         }
     }

@@ -40,8 +40,15 @@ record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, Stri
      * @throws IOException if a file is missing or malformed
      */
     static TracepointIds read(Path tracefs, String source) throws IOException {
+        try (SelfIo.Meter meter = SelfIo.meter()) {
+            return readUnmetered(tracefs, source);
+        }
+    }
+
+    /** {@link #read}, on a thread whose I/O is metered already. */
+    private static TracepointIds readUnmetered(Path tracefs, String source) throws IOException {
         Path events = tracefs.resolve("events");
-        try (SelfIo.Registration own = SelfIo.ownPath(tracefs); SelfIo.Meter meter = SelfIo.meter()) {
+        try (SelfIo.Registration own = SelfIo.ownPath(tracefs)) {
             int enter = parseId(read(events.resolve("raw_syscalls/sys_enter/id")));
             int exit = parseId(read(events.resolve("raw_syscalls/sys_exit/id")));
             int fork = parseId(read(events.resolve("sched/sched_process_fork/id")));
@@ -145,11 +152,17 @@ record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, Stri
      * @throws IOException with what failed and what to do
      */
     static TracepointIds privately() throws IOException {
+        // JNA's first use unpacks and loads its native library (reads its jar, writes a temp file): here, on the
+        // caller, inside its metered stretch of own work, not on the new thread, whose I/O a process-wide window
+        // would count
+        KernelCalls.load();
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = SelfIo.newOwnThread("iops-tracefs", () -> {
-            try {
+            // metered whole: its first JNA calls load classes (reads of JNA's jar) that a process-wide window would
+            // count otherwise
+            try (SelfIo.Meter meter = SelfIo.meter()) {
                 KernelCalls.privateTracefs(MOUNTS.get(0).toString());
-                result.set(read(MOUNTS.get(0), "a private tracefs mount"));
+                result.set(readUnmetered(MOUNTS.get(0), "a private tracefs mount"));
             } catch (KernelCalls.CallFailedException | IOException | RuntimeException | LinkageError e) {
                 result.set(e);
             }

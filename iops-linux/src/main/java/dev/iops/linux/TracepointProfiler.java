@@ -91,6 +91,7 @@ public final class TracepointProfiler implements Profiler {
     private final boolean canMount;
     private final int[] cpus;
     private final String cpusProblem;
+    private final String jnaProblem;
     private final Object idsLock = new Object();
     private volatile TracepointIds ids; // guarded by idsLock for writes
     private volatile String idsProblem;
@@ -114,6 +115,18 @@ public final class TracepointProfiler implements Profiler {
         }
         this.cpus = c;
         this.cpusProblem = problem;
+        String jna = null;
+        if (permissionProblem == null && c != null) {
+            // JNA's first load runs `ldconfig -p` (a child process: the kernel adds its I/O to this JVM's counters
+            // when it is reaped) and unpacks its native library: done here, when the providers are loaded, before
+            // any window of this library can be open, and only where this provider may run
+            try {
+                KernelCalls.load();
+            } catch (RuntimeException | LinkageError e) {
+                jna = "tracepoints: JNA could not load libc here (" + e + ")";
+            }
+        }
+        this.jnaProblem = jna;
     }
 
     @Override
@@ -148,6 +161,9 @@ public final class TracepointProfiler implements Profiler {
         }
         if (cpusProblem != null) {
             return Availability.unusable(cpusProblem);
+        }
+        if (jnaProblem != null) {
+            return Availability.unusable(jnaProblem);
         }
         String problem = idsProblem;
         if (problem != null) {

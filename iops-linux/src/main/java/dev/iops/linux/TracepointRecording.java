@@ -53,6 +53,7 @@ final class TracepointRecording implements Recording {
     private SelfIo.Registration attached;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
     private long beginNanos;
+    private long snapshotNanos;
     private boolean stopped;
     private boolean closed;
     private int pagesUsed;
@@ -102,6 +103,8 @@ final class TracepointRecording implements Recording {
             }
             pagesUsed = pages;
             stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents());
+            set.drain(stream); // the drain path's first use (its classes, its VarHandle modes) here, not on the drainer
+            KernelCalls.warmRelease(); // and the release path's
             pollSet = KernelCalls.pollSet(set.pollable());
             KernelCalls.poll(pollSet, 2 * set.size(), 0); // the draining thread's native call, bound here, not on it
             // and its path from an open to a resolution (readlink, the target's kind, the records): a first use on
@@ -127,6 +130,7 @@ final class TracepointRecording implements Recording {
                         + e.getMessage(), e);
             }
             attached = SelfIo.attachedTracer(TracepointProfiler.NAME);
+            snapshotNanos = System.nanoTime(); // releases from here on end the snapshot's paths
             startFds = ProcFds.snapshot();
         } catch (RuntimeException e) {
             close();
@@ -138,6 +142,7 @@ final class TracepointRecording implements Recording {
     /** The draining thread: drains when a buffer passes its watermark (or every poll period), then cleans up. */
     private void drainLoop() {
         drainerReady.countDown();
+        int metered = 0;
         while (true) {
             KernelCalls.poll(pollSet, 2 * set.size(), POLL_MILLIS);
             synchronized (lock) {
@@ -145,12 +150,25 @@ final class TracepointRecording implements Recording {
                     break;
                 }
                 if (drain) {
-                    set.drain(stream);
+                    if (metered < METERED_PASSES) {
+                        // The first passes that read records may make the JVM load a class: metered, and so booked
+                        // inside the windows open now, which a process-wide one would otherwise count.
+                        long before = stream.samples();
+                        try (SelfIo.Meter meter = SelfIo.meter()) {
+                            set.drain(stream);
+                        }
+                        metered += stream.samples() > before ? 1 : 0;
+                    } else {
+                        set.drain(stream);
+                    }
                 }
             }
         }
         set.close();
     }
+
+    /** How many passes that read records the drainer meters (see {@link #drainLoop}). */
+    private static final int METERED_PASSES = 2;
 
     /** @return descriptors resolved to paths so far (tests wait on it) */
     int resolvedPaths() {
@@ -196,7 +214,8 @@ final class TracepointRecording implements Recording {
                 startFds::get, endFds::get, SelfIo::isOwnPath, SelfIo::isOwnProcess,
                 // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
                 (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
-                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink).opened(stream.paths());
+                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink).opened(stream.paths())
+                .releasesFrom(snapshotNanos);
         stream.release(endNanos, window);
         window.finish();
         if (lost > 0) {

@@ -26,7 +26,10 @@ class FirstSessionTest {
             "THREAD, perf, procfs", "THREAD, perf, strace", "THREAD, perf, jfr", "THREAD, strace, perf",
             "THREAD, procfs, perf", "PROCESS, procfs, perf", "THREAD, jfr, perf", "THREAD, procfs, strace",
             "THREAD, procfs, jfr", "THREAD, jfr, procfs", "THREAD, jfr, strace", "THREAD, strace, jfr",
-            "THREAD, strace, procfs", "PROCESS, strace, perf", "PROCESS, perf, strace"})
+            "THREAD, strace, procfs", "PROCESS, strace, perf", "PROCESS, perf, strace",
+            "THREAD, tracepoints, ''", "PROCESS, tracepoints, ''", "THREAD, tracepoints, procfs",
+            "PROCESS, procfs, tracepoints", "THREAD, procfs, tracepoints", "THREAD, jfr, tracepoints",
+            "THREAD, tracepoints, jfr", "THREAD, strace, tracepoints", "PROCESS, tracepoints, perf"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void isExact(Scope scope, String outer, String inner) throws Exception {
         for (String name : inner.isEmpty() ? List.of(outer) : List.of(outer, inner)) {

@@ -79,6 +79,28 @@ class OpenedPathsTest {
     }
 
     @Test
+    void aDescriptorClosedBetweenTheSnapshotAndTheWindowLosesItsSnapshotPath() {
+        // the start snapshot (at 800) saw fd 9 on one of the library's own files; it was closed at 900, before the
+        // window began (1,000), and the block's own file took number 9: its write is the block's, never dropped
+        List<Op> ops = new ArrayList<>();
+        PerfWindow w = new PerfWindow(X86, 1_000, 10_000, -1, PID,
+                fd -> fd == 9 ? new TraceWindow.Target("/proc/100/task/7/io", TargetKind.FILE) : null, fd -> null,
+                path -> path.startsWith("/proc/"), pid -> false, PerfWindow.OwnTime.NONE, ops::add)
+                .releasesFrom(800);
+        w.enter(PID, 7, 900, 3, 9, 0, 0); // close(9) by a library thread, after the snapshot
+        w.exit(PID, 7, 905, 3, 0);
+        w.enter(PID, PID, 1_200, 1, 9, 0, 64); // the block's write(9, ..., 64)
+        w.exit(PID, PID, 1_210, 1, 64);
+        w.enter(PID, PID, 1_400, 3, 9, 0, 0);
+        w.exit(PID, PID, 1_410, 3, 0);
+        w.finish();
+        assertThat(ops).singleElement().satisfies(op -> {
+            assertThat(op.bytes()).isEqualTo(64);
+            assertThat(op.path()).isNull();
+        });
+    }
+
+    @Test
     void theDecoderGivesTheProvedPathToOperationsOnADescriptorOpenedAndClosedInside() {
         OpenedPaths p = new OpenedPaths(fd -> fd == 9 ? "/data/in.bin" : "/data/late.bin");
         p.resolve(9, 1_100, () -> 1_150); // resolved while open: closed at 1,400

@@ -20,7 +20,12 @@ class ServiceThreadIdTest {
         long compiler = -1;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
-                String comm = Files.readString(t.resolve("comm"), StandardCharsets.US_ASCII);
+                String comm;
+                try {
+                    comm = Files.readString(t.resolve("comm"), StandardCharsets.US_ASCII);
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    continue; // a thread that ended after the listing (a library thread closing kernel events)
+                }
                 if (comm.startsWith("C2 CompilerThre") || comm.startsWith("C1 CompilerThre")) {
                     compiler = Long.parseLong(t.getFileName().toString());
                 }

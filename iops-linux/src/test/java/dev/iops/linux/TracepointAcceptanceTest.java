@@ -204,7 +204,7 @@ class TracepointAcceptanceTest {
         for (int i = 0; i < 500; i++) {
             IopsReport r = Iops.with().profiler(TracepointProfiler.NAME).scope(Scope.THREAD)
                     .measure(() -> Files.write(file, new byte[64]));
-            assertThat(r.writeOps()).isEqualTo(1);
+            assertThat(r.writeOps()).as("session %d:%n%s", i, r.toText()).isEqualTo(1);
         }
         awaitNoneOpen();
         assertThat(perfDescriptors()).isEqualTo(fdsBefore).isZero();
