@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -148,14 +147,11 @@ public final class PerfProfiler implements Profiler {
 
     @Override
     public Availability availability() {
-        String os = System.getProperty("os.name", "");
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return Availability.unusable("perf needs Linux; this is " + os);
-        }
-        String arch = System.getProperty("os.arch", "");
-        if (PerfSyscalls.forArch(arch) == null) {
-            return Availability.unusable("perf: no system call table for " + arch + " here (x86-64, arm64, riscv64 "
-                    + "are known); use -Diops.profiler=strace");
+        String platform = PerfSyscalls.platformProblem(NAME, System.getProperty("os.name", ""),
+                System.getProperty("os.arch", ""));
+        if (platform != null) {
+            return Availability.unusable(platform + (platform.startsWith(NAME + ":") ? "; use -Diops.profiler=strace"
+                    : ""));
         }
         if (executable() == null) {
             return Availability.unusable(StraceProfiler.missingExecutable(PATH_PROPERTY, "perf",

@@ -72,6 +72,24 @@ final class PerfSyscalls {
     }
 
     /**
+     * Why a provider that reads the {@code raw_syscalls} tracepoints cannot run on this OS or architecture.
+     *
+     * @param profiler the provider's name, for the message
+     * @param osName   the JVM's {@code os.name}
+     * @param osArch   the JVM's {@code os.arch}
+     * @return the reason, or {@code null} on Linux with a known system call table
+     */
+    static String platformProblem(String profiler, String osName, String osArch) {
+        if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return profiler + " needs Linux; this is " + osName;
+        }
+        if (forArch(osArch) == null) {
+            return profiler + ": no system call table for " + osArch + " here (x86-64, arm64, riscv64 are known)";
+        }
+        return null;
+    }
+
+    /**
      * @param nr a system call number from a tracepoint
      * @return the traced call with that number, or {@code null}
      */

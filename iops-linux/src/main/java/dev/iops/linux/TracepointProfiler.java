@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -147,14 +146,10 @@ public final class TracepointProfiler implements Profiler {
 
     @Override
     public Availability availability() {
-        String os = System.getProperty("os.name", "");
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return Availability.unusable("tracepoints needs Linux; this is " + os);
-        }
-        String arch = System.getProperty("os.arch", "");
-        if (PerfSyscalls.forArch(arch) == null || KernelCalls.perfEventOpenNumber(arch) < 0) {
-            return Availability.unusable("tracepoints: no system call table for " + arch + " here (x86-64, arm64, "
-                    + "riscv64 are known)");
+        String platform = PerfSyscalls.platformProblem(NAME, System.getProperty("os.name", ""),
+                System.getProperty("os.arch", ""));
+        if (platform != null) {
+            return Availability.unusable(platform);
         }
         if (permissionProblem != null) {
             return Availability.unusable(permissionProblem);
