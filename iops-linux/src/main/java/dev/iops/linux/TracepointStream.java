@@ -10,16 +10,17 @@ import java.util.Set;
  * The events of one window, from the per-CPU ring buffers to a {@link PerfData.Events} sink in time order.
  *
  * <p>During the block a library thread {@linkplain #pass drains} the buffers now and then; each record is
- * decoded at once and kept only if it belongs to this process or to a process it started inside the window (a
- * {@code sched_process_fork} record whose parent is ours makes the child ours; the kernel writes it before the
- * child can run). A record of a process not known to be ours is kept back for one more pass, then dropped, so a
- * child's first call that was read before its fork record (the two on different CPUs) is not lost. Each CPU's
- * records are in time order, so {@link #release} merges the CPUs' lists; the few records kept back and later
- * found ours are merged as one more list.
+ * decoded at once. This process's go straight to their CPU's list. Another process's are kept only if it was started
+ * inside the window (a {@code sched_process_fork} record whose parent is ours makes the child ours; the kernel writes
+ * it before the child can run); a record of a process not known to be ours is kept back for one more pass, then
+ * dropped, so a child's first call that was read before its fork record (the two on different CPUs) is not lost.
+ * Each CPU's records are in time order, so {@link #release} merges the CPUs' lists, with the children's records as
+ * one more list, sorted by time then.
  *
  * <p>Memory: six longs (48 bytes) per kept event, two events per call, in chunks; at most {@code maxEvents} are
  * kept, beyond which the window is marked {@linkplain #overflowed() overflowed} (never silently short).
- * Pure but for the paths of new descriptors ({@link #opens}: one {@code readlink} each). Not thread-safe: the caller serialises passes and the release.
+ * Pure but for the paths of new descriptors ({@link #opens}: one {@code readlink} each). Not thread-safe: the
+ * caller serialises passes and the release.
  */
 final class TracepointStream {
     static final int ENTER = 0;
@@ -68,11 +69,18 @@ final class TracepointStream {
                 return;
             }
             int type = Short.toUnsignedInt(buf.getShort(raw));
+            // this process's own records (nearly all that are kept) go straight to their CPU's list, in order;
+            // the others wait for the pass to tell whether they are a child's
+            EventLog to = pid == self ? direct() : pending;
             if (type == ids.sysEnter() && size >= 40) {
-                pending.add(nanos, pid, tid, cpu, ENTER, buf.getLong(raw + 8), buf.getLong(raw + 16),
-                        buf.getLong(raw + 24), buf.getLong(raw + 32));
+                if (to != null) {
+                    to.add(nanos, pid, tid, cpu, ENTER, buf.getLong(raw + 8), buf.getLong(raw + 16),
+                            buf.getLong(raw + 24), buf.getLong(raw + 32));
+                }
             } else if (type == ids.sysExit() && size >= 24) {
-                pending.add(nanos, pid, tid, cpu, EXIT, buf.getLong(raw + 8), buf.getLong(raw + 16), 0, 0);
+                if (to != null) {
+                    to.add(nanos, pid, tid, cpu, EXIT, buf.getLong(raw + 8), buf.getLong(raw + 16), 0, 0);
+                }
             } else if (type == ids.fork() && size >= ids.forkChildPid() + 4) {
                 pending.add(nanos, pid, tid, cpu, FORK, 0, buf.getInt(raw + ids.forkChildPid()), 0, 0);
             }
@@ -105,6 +113,16 @@ final class TracepointStream {
     /** @return the paths of descriptors opened inside the window, as resolved */
     OpenedPaths paths() {
         return paths;
+    }
+
+    /** @return the current CPU's list for one more record of this process, or {@code null} past the bound */
+    private EventLog direct() {
+        if (stored >= maxEvents) {
+            overflowed = true;
+            return null;
+        }
+        stored++;
+        return kept[cpu];
     }
 
     /**
@@ -144,7 +162,7 @@ final class TracepointStream {
                 continue;
             }
             if (ours.contains(pending.pid(i))) {
-                keep(kept[pending.cpu(i)], pending, i);
+                keep(late, pending, i); // a child's: merged by time at the release (the CPU lists run ahead)
             } else {
                 deferred.copy(pending, i);
             }
