@@ -21,8 +21,9 @@ import java.util.Set;
 /**
  * Exact per-operation I/O tracing from the kernel's {@code raw_syscalls} tracepoints, read inside the JVM: the
  * same calls, sizes, threads, latencies, times and paths as {@code perf} and {@code strace}, with no child
- * process and about half a microsecond added per I/O call, so the block's elapsed time, IOPS and throughput stay
- * close to those of the same block unmeasured.
+ * process and no stop of the measured threads: the kernel writes each call's two records into a ring buffer, so
+ * the block's elapsed time, IOPS and throughput stay close to those of the same block unmeasured (the costs are
+ * measured in the project's benchmark docs).
  *
  * <h2>How</h2>
  * Each session opens, with {@code perf_event_open(2)}, one group of events per online CPU: {@code sys_exit} and
