@@ -342,7 +342,9 @@ public final class TracepointProfiler implements Profiler {
         return "tracepoints: the kernel dropped " + lost + " of " + (lost + samples) + " system-call records (a ring "
                 + "buffer of " + (bytes >> 10) + " KiB per CPU filled faster than it was drained; other processes' "
                 + "I/O calls share it), so the counts would undercount the block. Raise -D" + BUFFER_PROPERTY
-                + " (pages per CPU, a power of two; now " + pages + ")";
+                + " (pages per CPU, a power of two; now " + pages + "). A process that makes I/O calls without pause "
+                + "beside the block (a `yes > /dev/null`) floods every buffer whatever its size: measure this JVM "
+                + "alone with -Diops.profiler=perf (where perf is usable) or count with -Diops.profiler=procfs";
     }
 
     /** @return the message of a window with more events than kept in memory */
