@@ -2,7 +2,6 @@ package dev.iops.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
@@ -40,12 +39,17 @@ final class KernelCalls {
     static final int EMFILE = 24;
     static final int ENOSPC = 28;
 
+    /*
+     * Every buffer is a Java array (JNA copies it in and out around the call), never a JNA Memory or a String: those
+     * are freed by JNA's own cleaner thread, whose first run loads JNA classes (reads JNA's jar) at a random later
+     * time, inside whatever process-wide window is open then.
+     */
     private interface LibC extends Library {
         long syscall(long number, Object... args) throws LastErrorException;
 
         int ioctl(int fd, NativeLong request, NativeLong arg) throws LastErrorException;
 
-        int ioctl(int fd, NativeLong request, String arg) throws LastErrorException;
+        int ioctl(int fd, NativeLong request, byte[] arg) throws LastErrorException;
 
         Pointer mmap(Pointer addr, NativeLong length, int prot, int flags, int fd, NativeLong offset)
                 throws LastErrorException;
@@ -54,16 +58,25 @@ final class KernelCalls {
 
         int close(int fd) throws LastErrorException;
 
-        int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
+        int poll(int[] fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
         int unshare(int flags) throws LastErrorException;
 
         int getpagesize();
 
-        NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
+        NativeLong read(int fd, long[] buffer, NativeLong count) throws LastErrorException;
 
-        int mount(String source, String target, String type, NativeLong flags, Pointer data)
+        int mount(byte[] source, byte[] target, byte[] type, NativeLong flags, Pointer data)
                 throws LastErrorException;
+    }
+
+    /** @return the text as a NUL-terminated C string */
+    private static byte[] cString(String text) {
+        if (text == null) {
+            return null;
+        }
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     private static final class Holder {
@@ -156,12 +169,10 @@ final class KernelCalls {
      * @throws CallFailedException if the read fails
      */
     static long[] readCounts(int fd, int bytes) throws CallFailedException {
-        Memory m = new Memory(bytes);
+        long[] values = new long[bytes / 8];
         try {
-            long n = Holder.LIBC.read(fd, m, new NativeLong(bytes)).longValue();
-            long[] values = new long[(int) (n / 8)];
-            m.read(0, values, 0, values.length);
-            return values;
+            long n = Holder.LIBC.read(fd, values, new NativeLong(bytes)).longValue();
+            return java.util.Arrays.copyOf(values, (int) (n / 8));
         } catch (LastErrorException e) {
             throw new CallFailedException("read(perf event)", e.getErrorCode());
         }
@@ -173,10 +184,8 @@ final class KernelCalls {
     }
 
     static int perfEventOpen(long number, byte[] attr, long pid, int cpu, int groupFd) throws CallFailedException {
-        Memory m = new Memory(attr.length);
-        m.write(0, attr, 0, attr.length);
         try {
-            return (int) Holder.LIBC.syscall(number, m, pid, (long) cpu, (long) groupFd, PERF_FLAG_FD_CLOEXEC);
+            return (int) Holder.LIBC.syscall(number, attr, pid, (long) cpu, (long) groupFd, PERF_FLAG_FD_CLOEXEC);
         } catch (LastErrorException e) {
             throw new CallFailedException("perf_event_open(cpu " + cpu + ")", e.getErrorCode());
         }
@@ -192,7 +201,7 @@ final class KernelCalls {
 
     static void setFilter(int fd, String filter) throws CallFailedException {
         try {
-            Holder.LIBC.ioctl(fd, new NativeLong(IOC_SET_FILTER), filter);
+            Holder.LIBC.ioctl(fd, new NativeLong(IOC_SET_FILTER), cString(filter));
         } catch (LastErrorException e) {
             throw new CallFailedException("ioctl(PERF_EVENT_IOC_SET_FILTER)", e.getErrorCode());
         }
@@ -231,16 +240,17 @@ final class KernelCalls {
 
     /**
      * @param fds descriptors to wait on
-     * @return their {@code struct pollfd} array, waiting for input, to pass to {@link #poll} again and again
+     * @return their {@code struct pollfd} array (two ints each: the descriptor, then {@code events} and
+     *         {@code revents} as two shorts), waiting for input, to pass to {@link #poll} again and again
      */
-    static Memory pollSet(int[] fds) {
-        Memory m = new Memory(8L * Math.max(1, fds.length));
-        m.clear();
+    static int[] pollSet(int[] fds) {
+        int[] set = new int[2 * Math.max(1, fds.length)];
+        boolean little = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
         for (int i = 0; i < fds.length; i++) {
-            m.setInt(8L * i, fds[i]);
-            m.setShort(8L * i + 4, (short) 1); // POLLIN
+            set[2 * i] = fds[i];
+            set[2 * i + 1] = little ? 1 : 1 << 16; // POLLIN in events, revents 0
         }
-        return m;
+        return set;
     }
 
     /**
@@ -251,7 +261,7 @@ final class KernelCalls {
      * @param timeoutMillis the longest wait
      * @return how many have input; 0 on timeout or interruption
      */
-    static int poll(Memory set, int count, int timeoutMillis) {
+    static int poll(int[] set, int count, int timeoutMillis) {
         try {
             return Holder.LIBC.poll(set, new NativeLong(count), timeoutMillis);
         } catch (LastErrorException e) {
@@ -275,12 +285,12 @@ final class KernelCalls {
             throw new CallFailedException("unshare(CLONE_NEWNS)", e.getErrorCode());
         }
         try {
-            Holder.LIBC.mount(null, "/", null, new NativeLong(MS_REC_PRIVATE), null);
+            Holder.LIBC.mount(null, cString("/"), null, new NativeLong(MS_REC_PRIVATE), null);
         } catch (LastErrorException e) {
             throw new CallFailedException("mount(/, MS_REC|MS_PRIVATE)", e.getErrorCode());
         }
         try {
-            Holder.LIBC.mount("nodev", target, "tracefs", new NativeLong(0), null);
+            Holder.LIBC.mount(cString("nodev"), cString(target), cString("tracefs"), new NativeLong(0), null);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != EBUSY) { // EBUSY: tracefs is mounted there already (a copy of the machine's)
                 throw new CallFailedException("mount -t tracefs nodev " + target, e.getErrorCode());

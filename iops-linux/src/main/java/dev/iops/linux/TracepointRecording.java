@@ -48,7 +48,7 @@ final class TracepointRecording implements Recording {
     private boolean stopping; // same
     private Thread drainer;
     private final java.util.concurrent.CountDownLatch drainerReady = new java.util.concurrent.CountDownLatch(1);
-    private com.sun.jna.Memory pollSet;
+    private int[] pollSet;
     private SelfIo.Registration ownWork;
     private SelfIo.Registration attached;
     private Map<Long, TraceWindow.Target> startFds = Map.of();
