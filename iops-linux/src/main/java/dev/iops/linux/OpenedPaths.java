@@ -102,4 +102,19 @@ final class OpenedPaths implements PerfWindow.Opened {
     int size() {
         return size;
     }
+
+    /**
+     * @param path a path
+     * @return true if a descriptor was resolved to it
+     */
+    boolean names(String path) {
+        for (List<Entry> entries : byFd.values()) {
+            for (Entry e : entries) {
+                if (path.equals(e.target.path())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -170,10 +170,13 @@ final class TracepointRecording implements Recording {
     /** How many passes that read records the drainer meters (see {@link #drainLoop}). */
     private static final int METERED_PASSES = 2;
 
-    /** @return descriptors resolved to paths so far (tests wait on it) */
-    int resolvedPaths() {
+    /**
+     * @param path a path
+     * @return true once a descriptor opened in the window was resolved to it (tests wait on it)
+     */
+    boolean resolved(String path) {
         synchronized (lock) {
-            return stream == null ? 0 : stream.paths().size();
+            return stream != null && stream.paths().names(path);
         }
     }
 

@@ -157,13 +157,14 @@ class TracepointAcceptanceTest {
         List<Op> ops = new ArrayList<>();
         try {
             recording.begin();
+            String real = file.toRealPath().toString();
             try (OutputStream out = Files.newOutputStream(file)) {
                 // held open until the draining thread, woken by the open, has resolved it (bounded wait)
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (recording.resolvedPaths() == 0 && System.nanoTime() < deadline) {
+                while (!recording.resolved(real) && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
-                assertThat(recording.resolvedPaths()).as("resolved within 30 s").isPositive();
+                assertThat(recording.resolved(real)).as("resolved within 30 s").isTrue();
                 for (int i = 0; i < 10; i++) {
                     out.write(new byte[4096]);
                 }
