@@ -152,11 +152,15 @@ final class KernelCalls {
     static void warmRelease() {
         close(-1);
         munmap(Pointer.NULL, 0);
-        try {
-            // what the JDK 17 buffer views load on their first read from a thread (a runtime-image read)
-            Class.forName("jdk.internal.misc.ScopedMemoryAccess$Scope");
-        } catch (ClassNotFoundException | LinkageError e) {
-            // another JDK: nothing of that name to load
+        // what the buffer views load on their first read from a thread (a runtime-image read): JDK 17's, JDK 21+'s
+        for (String name : new String[]{"jdk.internal.misc.ScopedMemoryAccess$Scope",
+                "jdk.internal.foreign.MemorySessionImpl", "java.lang.foreign.MemorySegment$Scope",
+                "com.sun.jna.LastErrorException"}) {
+            try {
+                Class.forName(name);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // another JDK: nothing of that name to load
+            }
         }
     }
 

@@ -141,8 +141,9 @@ final class TracepointRecording implements Recording {
 
     /** The draining thread: drains when a buffer passes its watermark (or every poll period), then cleans up. */
     private void drainLoop() {
+        // Not metered: a meter's two readings would straddle the start or end of other sessions' process-wide
+        // windows (a negative count). What a first pass would load is loaded on the caller instead (begin()).
         drainerReady.countDown();
-        int metered = 0;
         while (true) {
             KernelCalls.poll(pollSet, 2 * set.size(), POLL_MILLIS);
             synchronized (lock) {
@@ -150,25 +151,12 @@ final class TracepointRecording implements Recording {
                     break;
                 }
                 if (drain) {
-                    if (metered < METERED_PASSES) {
-                        // The first passes that read records may make the JVM load a class: metered, and so booked
-                        // inside the windows open now, which a process-wide one would otherwise count.
-                        long before = stream.samples();
-                        try (SelfIo.Meter meter = SelfIo.meter()) {
-                            set.drain(stream);
-                        }
-                        metered += stream.samples() > before ? 1 : 0;
-                    } else {
-                        set.drain(stream);
-                    }
+                    set.drain(stream);
                 }
             }
         }
         set.close();
     }
-
-    /** How many passes that read records the drainer meters (see {@link #drainLoop}). */
-    private static final int METERED_PASSES = 2;
 
     /**
      * @param path a path
