@@ -113,12 +113,8 @@ final class PerfRecording implements Recording {
             attached.close();
         }
         Map<Long, TraceWindow.Target> startAt = startFds;
-        PerfWindow window = new PerfWindow(settings.table(), beginNanos, endNanos,
-                scope == Scope.THREAD ? tid : -1, ProcessHandle.current().pid(), startAt::get, endFds::get,
-                SelfIo::isOwnPath, SelfIo::isOwnProcess,
-                // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
-                (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
-                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink).releasesFrom(snapshotNanos);
+        PerfWindow window = PerfWindow.ofThisJvm(settings.table(), beginNanos, endNanos,
+                scope == Scope.THREAD ? tid : -1, startAt::get, endFds::get, sink).releasesFrom(snapshotNanos);
         PerfData.Summary summary;
         try {
             summary = recorder.read(window);

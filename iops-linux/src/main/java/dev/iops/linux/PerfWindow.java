@@ -167,6 +167,30 @@ final class PerfWindow implements PerfData.Events {
         return this;
     }
 
+    /**
+     * A window over this JVM's live calls, as perf and the in-process reader decode them: the library's own paths,
+     * processes, threads and stretches of own work dropped, and in process scope the JVM's service threads (JIT
+     * compilers polling cgroup files...), whose I/O is the runtime's.
+     *
+     * @param table      the system call numbers
+     * @param beginNanos window start
+     * @param endNanos   window end
+     * @param onlyTid    the one thread to count, or {@code -1} for every thread (process scope)
+     * @param startFds   descriptors at the window's start
+     * @param endFds     descriptors at its end
+     * @param sink       receives the operations
+     * @return the window
+     */
+    static PerfWindow ofThisJvm(PerfSyscalls table, long beginNanos, long endNanos, long onlyTid,
+                                LongFunction<TraceWindow.Target> startFds, LongFunction<TraceWindow.Target> endFds,
+                                OpSink sink) {
+        boolean process = onlyTid < 0;
+        return new PerfWindow(table, beginNanos, endNanos, onlyTid, ProcessHandle.current().pid(), startFds, endFds,
+                dev.iops.spi.SelfIo::isOwnPath, dev.iops.spi.SelfIo::isOwnProcess,
+                (t, nanos) -> dev.iops.spi.SelfIo.isOwnWork(t, nanos) || dev.iops.spi.SelfIo.isOwnThread(t)
+                        || (process && dev.iops.spi.SelfIo.isRuntimeThread(t)), sink);
+    }
+
     /** A window over a whole trace recorded elsewhere: every operation, no path, no offsets. */
     static PerfWindow offline(PerfSyscalls table, OpSink sink) {
         return new PerfWindow(table, Long.MIN_VALUE, Long.MAX_VALUE, -1, -1, null, null, p -> false, p -> false,

@@ -201,12 +201,9 @@ final class TracepointRecording implements Recording {
         } finally {
             attached.close();
         }
-        PerfWindow window = new PerfWindow(settings.table(), beginNanos, Long.MAX_VALUE, tid, pid,
-                startFds::get, endFds::get, SelfIo::isOwnPath, SelfIo::isOwnProcess,
-                // in process scope the JVM's service threads (JIT compilers polling cgroup files...) are the runtime's
-                (t, nanos) -> SelfIo.isOwnWork(t, nanos) || SelfIo.isOwnThread(t)
-                        || (scope == Scope.PROCESS && SelfIo.isRuntimeThread(t)), sink).opened(stream.paths())
-                .releasesFrom(snapshotNanos);
+        // the end bound is the stream's (it leaves out later events); the window gives it none of them
+        PerfWindow window = PerfWindow.ofThisJvm(settings.table(), beginNanos, Long.MAX_VALUE, tid, startFds::get,
+                endFds::get, sink).opened(stream.paths()).releasesFrom(snapshotNanos);
         stream.release(endNanos, window);
         window.finish();
         if (lost > 0) {
