@@ -7,10 +7,10 @@ import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
+import dev.iops.tracer.TraceFile;
+
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,8 +62,9 @@ import java.util.Set;
  *
  * <h2>What it costs others</h2>
  * While a block runs, every system call of every process on the machine passes the two enabled tracepoints and
- * their filter, and other processes' I/O calls are written to the buffers and dropped by the draining thread
- * (figures for a busy neighbour in the benchmark docs).
+ * their kernel filter. The filter keeps this process's I/O calls and those of processes started during the block;
+ * those of processes already running are dropped there, before anything is written (figures for a busy neighbour
+ * in the benchmark docs).
  *
  * <p>Name {@code tracepoints}, priority 400: the exact OS-level tracer that disturbs the block least. What it
  * cannot see: I/O through memory-mapped files, {@code io_uring}, and calls that began before or ended after the
@@ -92,6 +93,8 @@ public final class TracepointProfiler implements Profiler {
     private final int[] cpus;
     private final String cpusProblem;
     private final String jnaProblem;
+    /** The kernel's largest pid, read once (0 if unknown: no pid clause then). */
+    private final long pidMax;
     private final Object idsLock = new Object();
     private volatile TracepointIds ids; // guarded by idsLock for writes
     private volatile String idsProblem;
@@ -127,6 +130,14 @@ public final class TracepointProfiler implements Profiler {
             }
         }
         this.jnaProblem = jna;
+        long max = 0;
+        String pm = read("/proc/sys/kernel/pid_max");
+        try {
+            max = pm == null ? 0 : Long.parseLong(pm.trim());
+        } catch (NumberFormatException e) {
+            // unknown: the pid clause is left out
+        }
+        this.pidMax = max;
     }
 
     @Override
@@ -208,7 +219,7 @@ public final class TracepointProfiler implements Profiler {
     TracepointRecording.Settings settings(int pages, long maxEvents, boolean defaultBuffer) {
         String arch = System.getProperty("os.arch", "");
         return new TracepointRecording.Settings(ids(), PerfSyscalls.forArch(arch),
-                KernelCalls.perfEventOpenNumber(arch), cpus, pages, maxEvents, defaultBuffer);
+                KernelCalls.perfEventOpenNumber(arch), cpus, pages, maxEvents, defaultBuffer, pidMax);
     }
 
     private TracepointIds ids() {
@@ -338,13 +349,25 @@ public final class TracepointProfiler implements Profiler {
     }
 
     /** @return the message of a window whose buffers overflowed */
-    static String lost(long lost, long samples, int pages, int bytes) {
+    static String lost(long lost, long samples, int pages, int bytes, boolean olderFiltered) {
         return "tracepoints: the kernel dropped " + lost + " of " + (lost + samples) + " system-call records (a ring "
-                + "buffer of " + (bytes >> 10) + " KiB per CPU filled faster than it was drained; other processes' "
-                + "I/O calls share it), so the counts would undercount the block. Raise -D" + BUFFER_PROPERTY
-                + " (pages per CPU, a power of two; now " + pages + "). A process that makes I/O calls without pause "
-                + "beside the block (a `yes > /dev/null`) floods every buffer whatever its size: measure this JVM "
-                + "alone with -Diops.profiler=perf (where perf is usable) or count with -Diops.profiler=procfs";
+                + "buffer of " + (bytes >> 10) + " KiB per CPU filled faster than it was drained; "
+                + (olderFiltered ? "processes started during the block share it" : "every process's I/O calls "
+                + "share it: the kernel filter cannot tell processes apart here (another pid namespace, or ids near "
+                + "pid_max)") + "), so the counts would undercount the block. Raise -D" + BUFFER_PROPERTY
+                + " (pages per CPU, a power of two; now " + pages + "). A process "
+                + (olderFiltered ? "started during the block " : "") + "that makes I/O calls without pause (a `yes > "
+                + "/dev/null`) floods every buffer whatever its size: " + (olderFiltered ? "start it before the block, "
+                : "") + "measure this JVM alone with -Diops.profiler=perf (where perf is usable) or count with "
+                + "-Diops.profiler=procfs";
+    }
+
+    /** @return the message of a window in which thread ids wrapped past the kernel filter's bound */
+    static String uncovered(long threads) {
+        return "tracepoints: " + threads + " thread(s) or child process(es) started inside the block got an id below "
+                + "the kernel filter's bound (process ids wrapped around pid_max during the block), so their calls "
+                + "were not recorded and the counts would undercount the block. Measure the block again (ids rarely "
+                + "wrap twice), or raise kernel.pid_max";
     }
 
     /** @return the message of a window with more events than kept in memory */
@@ -354,11 +377,10 @@ public final class TracepointProfiler implements Profiler {
                 + MAX_EVENTS_PROPERTY + " (48 bytes each), measure a shorter block, or use -Diops.profiler=perf";
     }
 
-    private static String read(String file) {
-        try {
-            return Files.readString(Path.of(file), StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    /** @return the file's text (up to 16 KiB), or {@code null} if unreadable */
+    static String read(String file) {
+        // not Files.readString: its first read of a file of size 0 asks for one byte, and a /proc/sys file read
+        // from an offset past 0 ends there ("-1" read as "-")
+        return TraceFile.readHead(Path.of(file), 16 << 10);
     }
 }

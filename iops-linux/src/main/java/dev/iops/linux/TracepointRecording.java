@@ -27,7 +27,7 @@ final class TracepointRecording implements Recording {
 
     /** What a session needs. */
     record Settings(TracepointIds ids, PerfSyscalls table, long syscallNr, int[] cpus, int pagesPerCpu,
-                    long maxEvents, boolean defaultBuffer) {
+                    long maxEvents, boolean defaultBuffer, long pidMax) {
     }
 
     /** Data pages per CPU that fit the kernel's default locked-memory allowance for perf (516 KiB per CPU). */
@@ -57,6 +57,7 @@ final class TracepointRecording implements Recording {
     private boolean stopped;
     private boolean closed;
     private int pagesUsed;
+    private OwnTids ownTids = OwnTids.NONE;
 
     /**
      * @param settings what to open
@@ -84,9 +85,13 @@ final class TracepointRecording implements Recording {
         try {
             KernelCalls.load();
             int pages = settings.pagesPerCpu();
+            // the kernel drops the records of processes older than this one's newest thread (OwnTids: why)
+            ownTids = OwnTids.ofThisProcess(tid > 0 ? tid : SelfIo.osThreadId(), settings.pidMax());
+            String filter = ownTids.and(settings.table().filter());
+            String openatFilter = ownTids.and("id == " + settings.table().openat());
             try {
-                set = TracepointSet.open(settings.ids(), settings.table().filter(),
-                        "id == " + settings.table().openat(), settings.syscallNr(), settings.cpus(), pages);
+                set = TracepointSet.open(settings.ids(), filter, openatFilter, settings.syscallNr(),
+                        settings.cpus(), pages);
             } catch (KernelCalls.CallFailedException e) {
                 if (!lockedMemoryLimit(e) || !settings.defaultBuffer() || pages <= FITS_DEFAULT_LIMIT) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(e, pages), e);
@@ -95,14 +100,14 @@ final class TracepointRecording implements Recording {
                 // buffer does not fit, the largest power of two that does is tried (a buffer set by -D is not).
                 pages = FITS_DEFAULT_LIMIT;
                 try {
-                    set = TracepointSet.open(settings.ids(), settings.table().filter(),
-                            "id == " + settings.table().openat(), settings.syscallNr(), settings.cpus(), pages);
+                    set = TracepointSet.open(settings.ids(), filter, openatFilter, settings.syscallNr(),
+                            settings.cpus(), pages);
                 } catch (KernelCalls.CallFailedException again) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(again, pages), again);
                 }
             }
             pagesUsed = pages;
-            stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents());
+            stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents(), ownTids);
             set.drain(stream); // the drain path's first use (its classes, its VarHandle modes) here, not on the drainer
             KernelCalls.warmRelease(); // and the release path's
             pollSet = KernelCalls.pollSet(set.pollable());
@@ -208,7 +213,10 @@ final class TracepointRecording implements Recording {
         window.finish();
         if (lost > 0) {
             throw new RecordingFailedException(TracepointProfiler.lost(lost, stream.samples(), pagesUsed,
-                    set.bufferBytes()));
+                    set.bufferBytes(), ownTids != OwnTids.NONE));
+        }
+        if (stream.uncovered() > 0) {
+            throw new RecordingFailedException(TracepointProfiler.uncovered(stream.uncovered()));
         }
         if (stream.overflowed()) {
             throw new RecordingFailedException(TracepointProfiler.overflow(settings.maxEvents()));

@@ -41,6 +41,8 @@ final class TracepointStream {
     private long samples;
     private long lost;
     private boolean overflowed;
+    private final java.util.function.IntPredicate filtered;
+    private long uncovered;
     private int cpu;
 
     /**
@@ -48,9 +50,11 @@ final class TracepointStream {
      * @param pid       this process
      * @param cpus      how many ring buffers feed it
      * @param maxEvents the most events kept in memory
+     * @param filtered  the thread ids whose records the kernel filter keeps
      */
-    TracepointStream(TracepointIds ids, int pid, int cpus, long maxEvents) {
+    TracepointStream(TracepointIds ids, int pid, int cpus, long maxEvents, java.util.function.IntPredicate filtered) {
         this.ids = ids;
+        this.filtered = filtered;
         this.self = pid;
         this.ours.add(pid);
         this.kept = new EventLog[cpus];
@@ -110,6 +114,11 @@ final class TracepointStream {
         }
     };
 
+    /** @return threads or children of this process started in the window whose records the kernel filter dropped */
+    long uncovered() {
+        return uncovered;
+    }
+
     /** @return the paths of descriptors opened inside the window, as resolved */
     OpenedPaths paths() {
         return paths;
@@ -147,6 +156,9 @@ final class TracepointStream {
                 for (int i = 0; i < log.size(); i++) {
                     if (log.kind(i) == FORK && ours.contains(log.pid(i)) && ours.add((int) log.a0(i))) {
                         grew = true;
+                        if (!filtered.test((int) log.a0(i))) {
+                            uncovered++; // ids wrapped: the kernel filter drops this thread's records
+                        }
                     }
                 }
             }
