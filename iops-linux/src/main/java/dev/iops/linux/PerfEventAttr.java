@@ -19,7 +19,9 @@ final class PerfEventAttr {
     /** {@code PERF_FORMAT_GROUP | PERF_FORMAT_LOST} (Linux 6.0+): one read gives each event's samples and losses. */
     static final long READ_GROUP_LOST = (1L << 3) | (1L << 4);
     static final long FLAG_DISABLED = 1L;
+    static final long FLAG_TASK = 1L << 13;
     static final long FLAG_WATERMARK = 1L << 14;
+    static final long FLAG_SAMPLE_ID_ALL = 1L << 18;
     static final long FLAG_USE_CLOCKID = 1L << 25;
     static final int CLOCK_MONOTONIC = 1;
     static final int OFFSET_FLAGS = 40;
@@ -31,14 +33,21 @@ final class PerfEventAttr {
 
     /**
      * @param tracepointId   the id from tracefs ({@code events/<group>/<name>/id})
-     * @param leader         true for a group's leader: opened disabled (the others follow it), and wakes a reader
-     *                       once {@code wakeupBytes} wait in its ring buffer
+     * @param leader         true for a group's leader: opened disabled (the others follow it), wakes a reader
+     *                       once {@code wakeupBytes} wait in its ring buffer, and records task creations
      * @param wakeupBytes    the leader's wake-up watermark in bytes; ignored for others
      * @param countLost      true to ask the kernel to count each event's lost samples ({@link #READ_GROUP_LOST})
      * @return the attribute bytes
      */
     static byte[] tracepoint(int tracepointId, boolean leader, int wakeupBytes, boolean countLost) {
-        return tracepoint(tracepointId, leader, leader ? wakeupBytes : 0, 0, countLost);
+        byte[] attr = tracepoint(tracepointId, leader, leader ? wakeupBytes : 0, 0, countLost);
+        if (leader) {
+            // task: the kernel writes a record of every task created on this CPU while the event is enabled,
+            // before the task runs (how children started in the window are known), with no tracepoint of its own
+            ByteBuffer b = ByteBuffer.wrap(attr).order(ByteOrder.nativeOrder());
+            b.putLong(OFFSET_FLAGS, b.getLong(OFFSET_FLAGS) | FLAG_TASK | FLAG_SAMPLE_ID_ALL);
+        }
+        return attr;
     }
 
     /**

@@ -14,7 +14,8 @@ import java.nio.ByteOrder;
  *
  * <p>Records of samples with {@code PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW} (the only kind opened
  * here) are {@code header, u32 pid, u32 tid, u64 time, u32 size, raw[size]}; {@code PERF_RECORD_LOST} is
- * {@code header, u64 id, u64 lost}. Other record types are skipped by their size.
+ * {@code header, u64 id, u64 lost}; {@code PERF_RECORD_FORK} is {@code header, u32 pid, ppid, tid, ptid, u64 time}.
+ * Other record types are skipped by their size.
  *
  * <p>Works on any direct {@link ByteBuffer} laid out like the mapping, so it is tested without the kernel.
  * Not thread-safe: one reader at a time.
@@ -40,9 +41,22 @@ final class RingBuffer {
          * @param records how many were dropped
          */
         void lost(long records);
+
+        /**
+         * A task was created ({@code PERF_RECORD_FORK}, written by an event opened with {@code task} set, before the
+         * new task can run). Ids as the event's pid namespace sees them.
+         *
+         * @param pid   the new task's process
+         * @param ppid  its parent's process
+         * @param tid   the new task
+         * @param nanos when, on the event's clock
+         */
+        default void fork(int pid, int ppid, int tid, long nanos) {
+        }
     }
 
     static final int RECORD_LOST = 2;
+    static final int RECORD_FORK = 7;
     static final int RECORD_SAMPLE = 9;
     static final int HEAD = 1024;
     static final int TAIL = 1032;
@@ -122,6 +136,8 @@ final class RingBuffer {
                 }
             } else if (type == RECORD_LOST && size >= 24) {
                 to.lost(buf.getLong(base + 16));
+            } else if (type == RECORD_FORK && size >= 32) {
+                to.fork(buf.getInt(base + 8), buf.getInt(base + 12), buf.getInt(base + 16), buf.getLong(base + 24));
             }
             p += size;
         }

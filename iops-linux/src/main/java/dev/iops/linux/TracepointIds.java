@@ -10,23 +10,22 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The ids of the kernel tracepoints the in-process reader opens ({@code raw_syscalls:sys_enter},
- * {@code raw_syscalls:sys_exit}, {@code sched:sched_process_fork}) and where the fork record keeps the child's pid. The kernel numbers tracepoints when it boots and publishes the numbers only in tracefs.
+ * The ids of the kernel tracepoints the in-process reader opens ({@code raw_syscalls:sys_enter} and
+ * {@code raw_syscalls:sys_exit}). The kernel numbers tracepoints when it boots and publishes the numbers only in
+ * tracefs.
  *
  * <p>tracefs is often not mounted (a fresh boot of many VMs, most containers). The library never changes the
  * machine's mounts: where no readable tracefs is mounted and the process holds {@code CAP_SYS_ADMIN}, a
  * short-lived library thread moves itself into a mount namespace of its own (every mount private), mounts tracefs
- * there, reads the four files and ends; the namespace ends with it. No process is started and no other thread,
+ * there, reads the two files and ends; the namespace ends with it. No process is started and no other thread,
  * nor the rest of the machine, sees the mount.
  *
  * @param sysEnter      id of {@code raw_syscalls:sys_enter}
  * @param sysExit       id of {@code raw_syscalls:sys_exit}
- * @param fork          id of {@code sched:sched_process_fork}
- * @param forkChildPid  byte offset of {@code child_pid} in the fork record
  * @param source        where they were read, for messages ({@code "/sys/kernel/tracing"},
  *                      {@code "a private tracefs mount"})
  */
-record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, String source) {
+record TracepointIds(int sysEnter, int sysExit, String source) {
     /** Where tracefs is mounted when it is. */
     static final List<Path> MOUNTS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
     private static final long LOOKUP_TIMEOUT_MILLIS = 10_000;
@@ -51,9 +50,7 @@ record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, Stri
         try (SelfIo.Registration own = SelfIo.ownPath(tracefs)) {
             int enter = parseId(read(events.resolve("raw_syscalls/sys_enter/id")));
             int exit = parseId(read(events.resolve("raw_syscalls/sys_exit/id")));
-            int fork = parseId(read(events.resolve("sched/sched_process_fork/id")));
-            int child = fieldOffset(read(events.resolve("sched/sched_process_fork/format")), "child_pid", 4);
-            return new TracepointIds(enter, exit, fork, child, source);
+            return new TracepointIds(enter, exit, source);
         }
     }
 
@@ -76,48 +73,6 @@ record TracepointIds(int sysEnter, int sysExit, int fork, int forkChildPid, Stri
             // below
         }
         throw new IOException("not a tracepoint id: '" + text.trim() + "'");
-    }
-
-    /**
-     * @param format the content of a tracepoint's {@code format} file
-     * @param field  a field name, such as {@code child_pid}
-     * @param bytes  its size
-     * @return its byte offset in the raw record
-     * @throws IOException if the format has no such field of that size
-     */
-    static int fieldOffset(String format, String field, int bytes) throws IOException {
-        for (String line : format.split("\n")) {
-            String l = line.trim();
-            if (!l.startsWith("field:")) {
-                continue;
-            }
-            int semi = l.indexOf(';');
-            String decl = semi < 0 ? l : l.substring(6, semi).trim();
-            String name = decl.substring(decl.lastIndexOf(' ') + 1);
-            if (!name.equals(field)) {
-                continue;
-            }
-            int offset = intAfter(l, "offset:");
-            int size = intAfter(l, "size:");
-            if (offset >= 0 && size == bytes) {
-                return offset;
-            }
-        }
-        throw new IOException("the tracepoint format has no " + bytes + "-byte field '" + field + "'");
-    }
-
-    private static int intAfter(String line, String key) {
-        int i = line.indexOf(key);
-        if (i < 0) {
-            return -1;
-        }
-        int from = i + key.length();
-        int to = line.indexOf(';', from);
-        try {
-            return Integer.parseInt(line.substring(from, to < 0 ? line.length() : to).trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** @return the first mount whose {@code events} directory is readable, or {@code null} (access(2) only) */

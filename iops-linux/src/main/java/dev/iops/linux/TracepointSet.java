@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The kernel side of one window: on each CPU a group of tracepoint events ({@code sys_exit} leads,
- * {@code sys_enter} and {@code sched_process_fork} follow it) writing into one ring buffer, and a fourth, the exits of
+ * The kernel side of one window: on each CPU a group of tracepoint events ({@code sys_exit} leads and also records
+ * the tasks created, {@code sys_enter} follows it) writing into one ring buffer, and a third, the exits of
  * {@code openat} (how the JDK and libc open files), in a small buffer of its own that wakes the draining thread at each record (so that a
  * descriptor is resolved to its path while it is still open), system-wide (every
  * process's calls pass the tracepoints; the stream keeps this process's). The two syscall events carry the
@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TracepointSet implements AutoCloseable {
     /** Data pages of each CPU's buffer of open exits (about 600 records of 56 bytes). */
     static final int OPEN_PAGES = 8;
-    /** Events per group, in the order a group read gives them: sys_exit, sys_enter, fork, open exits. */
-    static final int GROUP = 4;
+    /** Events per group, in the order a group read gives them: sys_exit, sys_enter, open exits. */
+    static final int GROUP = 3;
     /** Sets open now in this JVM (tests check that none is left). */
     static final AtomicInteger OPEN = new AtomicInteger();
 
@@ -42,7 +42,7 @@ final class TracepointSet implements AutoCloseable {
     private TracepointSet(int[] cpus, long mapBytes) {
         this.cpus = cpus;
         this.leaders = new int[cpus.length];
-        this.followers = new int[cpus.length * 2];
+        this.followers = new int[cpus.length];
         this.maps = new Pointer[cpus.length];
         this.rings = new RingBuffer[cpus.length];
         this.mapBytes = mapBytes;
@@ -101,14 +101,9 @@ final class TracepointSet implements AutoCloseable {
                 int enter = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.sysEnter(), false, 0,
                                 set.countsLost),
                         -1, cpus[i], leader);
-                set.followers[2 * i] = enter;
+                set.followers[i] = enter;
                 KernelCalls.setFilter(enter, filter);
                 KernelCalls.ioctl(enter, KernelCalls.IOC_SET_OUTPUT, leader);
-                int fork = KernelCalls.perfEventOpen(syscallNr, PerfEventAttr.tracepoint(ids.fork(), false, 0,
-                                set.countsLost),
-                        -1, cpus[i], leader);
-                set.followers[2 * i + 1] = fork;
-                KernelCalls.ioctl(fork, KernelCalls.IOC_SET_OUTPUT, leader);
                 // raw_syscalls:sys_exit again, filtered to openat: one more filter on every exit (about 0.1 us a
                 // call), where syscalls:sys_exit_openat would register one more kernel probe per session (measured:
                 // 1.8 ms more to open, 35 ms more to close, and a start waits for a previous close)

@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * <p>During the block a library thread {@linkplain #pass drains} the buffers now and then; each record is
  * decoded at once. This process's go straight to their CPU's list. Another process's are kept only if it was started
- * inside the window (a {@code sched_process_fork} record whose parent is ours makes the child ours; the kernel writes
- * it before the child can run); a record of a process not known to be ours is kept back for one more pass, then
+ * inside the window (a task-creation record, {@code PERF_RECORD_FORK}, whose parent is ours makes the child ours;
+ * the kernel writes it before the child can run); a record of a process not known to be ours is kept back for one more pass, then
  * dropped, so a child's first call that was read before its fork record (the two on different CPUs) is not lost.
  * Each CPU's records are in time order, so {@link #release} merges the CPUs' lists, with the children's records as
  * one more list, sorted by time then.
@@ -85,9 +85,13 @@ final class TracepointStream {
                 if (to != null) {
                     to.add(nanos, pid, tid, cpu, EXIT, buf.getLong(raw + 8), buf.getLong(raw + 16), 0, 0);
                 }
-            } else if (type == ids.fork() && size >= ids.forkChildPid() + 4) {
-                pending.add(nanos, pid, tid, cpu, FORK, 0, buf.getInt(raw + ids.forkChildPid()), 0, 0);
             }
+        }
+
+        @Override
+        public void fork(int pid, int ppid, int tid, long nanos) {
+            // kept as the parent's record: the pass makes the child ours if the parent is
+            pending.add(nanos, ppid, tid, cpu, FORK, 0, pid, 0, 0);
         }
 
         @Override
@@ -156,11 +160,13 @@ final class TracepointStream {
                 for (int i = 0; i < log.size(); i++) {
                     if (log.kind(i) == FORK && ours.contains(log.pid(i)) && ours.add((int) log.a0(i))) {
                         grew = true;
-                        if (!filtered.test((int) log.a0(i))) {
-                            uncovered++; // ids wrapped: the kernel filter drops this thread's records
-                        }
                     }
                 }
+            }
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            if (pending.kind(i) == FORK && ours.contains(pending.pid(i)) && !filtered.test(pending.tid(i))) {
+                uncovered++; // ids wrapped: the kernel filter drops this new thread's records
             }
         }
         for (int i = 0; i < deferred.size(); i++) {

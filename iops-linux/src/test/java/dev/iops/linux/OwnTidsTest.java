@@ -82,21 +82,19 @@ class OwnTidsTest {
     @Test
     void aThreadStartedInTheBlockWithAnIdTheFilterDropsIsCountedAsUncovered() {
         // ids wrapped: the stream sees the fork record (that event has no pid clause) and the window must fail
-        TracepointIds ids = new TracepointIds(10, 11, 12, 8, "test");
+        TracepointIds ids = new TracepointIds(10, 11, "test");
         OwnTids filter = OwnTids.of(new int[]{500}, 6000, 4_194_304);
         TracepointStream stream = new TracepointStream(ids, 500, 1, 1000, filter);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder());
-        b.putShort(0, (short) 12).putInt(8, 7000); // a thread of ours with a high id: kept by the filter
         stream.from(0);
-        stream.records.sample(500, 500, 1, b, 0, 16);
+        stream.records.fork(500, 500, 7000, 1); // a thread of ours with a high id: kept by the filter
+        stream.records.fork(7001, 500, 7001, 2); // a child process of ours
         stream.pass();
         assertThat(stream.uncovered()).isZero();
-        b.putInt(8, 301); // wrapped around pid_max: below the filter's bound
-        stream.records.sample(500, 500, 2, b, 0, 16);
-        b.putInt(8, 302); // another process's child: not ours, not counted
-        stream.records.sample(42, 42, 3, b, 0, 16);
+        stream.records.fork(500, 500, 301, 3); // a thread whose id wrapped around pid_max: below the bound
+        stream.records.fork(302, 42, 302, 4); // another process's child: not ours, not counted
+        stream.records.fork(303, 7001, 303, 5); // a child of our child, wrapped too
         stream.pass();
-        assertThat(stream.uncovered()).isEqualTo(1);
+        assertThat(stream.uncovered()).isEqualTo(2);
         assertThat(TracepointProfiler.uncovered(1)).contains("wrapped").contains("pid_max");
     }
 }

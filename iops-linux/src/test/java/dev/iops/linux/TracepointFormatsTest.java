@@ -15,44 +15,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * end of a buffer, and lost records.
  */
 class TracepointFormatsTest {
-    /** {@code events/sched/sched_process_fork/format} on Linux 6.18: the names are dynamic strings there. */
-    private static final String FORK_6_18 = """
-            name: sched_process_fork
-            ID: 366
-            format:
-            \tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;
-            \tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;
-            \tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;
-            \tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;
-
-            \tfield:__data_loc char[] parent_comm;\toffset:8;\tsize:4;\tsigned:0;
-            \tfield:pid_t parent_pid;\toffset:12;\tsize:4;\tsigned:1;
-            \tfield:__data_loc char[] child_comm;\toffset:16;\tsize:4;\tsigned:0;
-            \tfield:pid_t child_pid;\toffset:20;\tsize:4;\tsigned:1;
-            """;
-    /** The same before Linux 6.x: fixed 16-byte names. */
-    private static final String FORK_5 = """
-            \tfield:char parent_comm[16];\toffset:8;\tsize:16;\tsigned:1;
-            \tfield:pid_t parent_pid;\toffset:24;\tsize:4;\tsigned:1;
-            \tfield:char child_comm[16];\toffset:28;\tsize:16;\tsigned:1;
-            \tfield:pid_t child_pid;\toffset:44;\tsize:4;\tsigned:1;
-            """;
-    private static final String OPENAT_EXIT = """
-            \tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;
-            \tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;
-            """;
-
-    @Test
-    void fieldOffsetsComeFromTheFormatWhateverTheKernel() throws IOException {
-        assertThat(TracepointIds.fieldOffset(FORK_6_18, "child_pid", 4)).isEqualTo(20);
-        assertThat(TracepointIds.fieldOffset(FORK_5, "child_pid", 4)).isEqualTo(44);
-        assertThat(TracepointIds.fieldOffset(OPENAT_EXIT, "ret", 8)).isEqualTo(16);
-        assertThatThrownBy(() -> TracepointIds.fieldOffset(OPENAT_EXIT, "ret", 4)).isInstanceOf(IOException.class)
-                .hasMessageContaining("4-byte field 'ret'");
-        assertThatThrownBy(() -> TracepointIds.fieldOffset("garbage", "child_pid", 4))
-                .isInstanceOf(IOException.class);
-    }
-
     @Test
     void idsAreWholePositiveNumbers() throws IOException {
         assertThat(TracepointIds.parseId("443\n")).isEqualTo(443);
@@ -92,7 +54,8 @@ class TracepointFormatsTest {
         assertThat(b.getLong(16)).isEqualTo(1);
         assertThat(b.getLong(24)).isEqualTo((1 << 1) | (1 << 2) | (1 << 10));
         assertThat(b.getLong(32)).isEqualTo((1 << 3) | (1 << 4)); // group read with lost counts
-        assertThat(b.getLong(40)).isEqualTo(1L | (1L << 14) | (1L << 25)); // disabled, watermark, use_clockid
+        // disabled, task records, watermark, sample_id_all, use_clockid
+        assertThat(b.getLong(40)).isEqualTo(1L | (1L << 13) | (1L << 14) | (1L << 18) | (1L << 25));
         assertThat(b.getInt(48)).isEqualTo(4096);
         assertThat(b.getInt(92)).isEqualTo(1); // CLOCK_MONOTONIC
         ByteBuffer f = ByteBuffer.wrap(PerfEventAttr.tracepoint(781, false, 0, 1, false)).order(ByteOrder.nativeOrder());
@@ -174,5 +137,47 @@ class TracepointFormatsTest {
             }
         });
         assertThat(lost[0]).isEqualTo(5);
+    }
+
+    @Test
+    void aTaskCreationRecordNamesTheChildAndItsParent() {
+        // PERF_RECORD_FORK: header, u32 pid, ppid, tid, ptid, u64 time, then the sample_id trailer (tid, time)
+        ByteBuffer m = mapping(256, 0);
+        m.putInt(4096, RingBuffer.RECORD_FORK);
+        m.putShort(4096 + 6, (short) 48);
+        m.putInt(4096 + 8, 7001).putInt(4096 + 12, 500).putInt(4096 + 16, 7002).putInt(4096 + 20, 501);
+        m.putLong(4096 + 24, 123_456_789L);
+        m.putInt(4096 + 32, 500).putInt(4096 + 36, 501).putLong(4096 + 40, 123_456_789L);
+        m.putLong(RingBuffer.HEAD, 48);
+        java.util.List<long[]> got = new java.util.ArrayList<>();
+        new RingBuffer(m, 4096).drain(new RingBuffer.Records() {
+            @Override
+            public void sample(int pid, int tid, long nanos, ByteBuffer buf, int raw, int size) {
+                throw new AssertionError("no sample here");
+            }
+
+            @Override
+            public void lost(long records) {
+                throw new AssertionError("no loss here");
+            }
+
+            @Override
+            public void fork(int pid, int ppid, int tid, long nanos) {
+                got.add(new long[]{pid, ppid, tid, nanos});
+            }
+        });
+        assertThat(got).containsExactly(new long[]{7001, 500, 7002, 123_456_789L});
+    }
+
+    @Test
+    void theLeaderAlsoAsksForTaskRecordsWithTheirTimes() {
+        ByteBuffer leader = ByteBuffer.wrap(PerfEventAttr.tracepoint(3, true, 4096, true))
+                .order(ByteOrder.nativeOrder());
+        ByteBuffer other = ByteBuffer.wrap(PerfEventAttr.tracepoint(4, false, 0, true))
+                .order(ByteOrder.nativeOrder());
+        long flags = leader.getLong(PerfEventAttr.OFFSET_FLAGS);
+        assertThat(flags & PerfEventAttr.FLAG_TASK).isNotZero();
+        assertThat(flags & PerfEventAttr.FLAG_SAMPLE_ID_ALL).isNotZero();
+        assertThat(other.getLong(PerfEventAttr.OFFSET_FLAGS) & PerfEventAttr.FLAG_TASK).isZero();
     }
 }
