@@ -40,6 +40,20 @@ final class ProcFds {
     }
 
     /**
+     * What one descriptor refers to now: one {@code readlink}.
+     *
+     * @param fd a descriptor number of this process
+     * @return its target, or {@code null} if it is not open (or {@code /proc} cannot be read)
+     */
+    static TraceWindow.Target target(long fd) {
+        if (fd < 0) {
+            return null;
+        }
+        String link = OpenedPaths.LinkReader.PROC_SELF.read(fd);
+        return link == null ? null : target(link);
+    }
+
+    /**
      * @param link what {@code readlink /proc/self/fd/N} returned, e.g. {@code /tmp/a.bin}, {@code pipe:[123]}
      * @return the target; a deleted file keeps its path without the {@code " (deleted)"} suffix
      */

@@ -48,6 +48,8 @@ final class TracepointRecording implements Recording {
     private boolean stopping; // same
     private Thread drainer;
     private final java.util.concurrent.CountDownLatch drainerReady = new java.util.concurrent.CountDownLatch(1);
+    /** Counted down once the set is handed to the drainer, or once the start gave up before that. */
+    private final java.util.concurrent.CountDownLatch setReady = new java.util.concurrent.CountDownLatch(1);
     private int[] pollSet;
     private SelfIo.Registration ownWork;
     private SelfIo.Registration attached;
@@ -80,17 +82,28 @@ final class TracepointRecording implements Recording {
         this.tid = id;
     }
 
+    /** Whether this JVM ran the drain, release and resolution paths once (their classes are loaded). */
+    private static volatile boolean warmedUp;
+
     /** Opens the events and the window: the window's start time is the last thing taken. */
     void begin() {
         try {
             KernelCalls.load();
+            ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are kept
+            // started first, its start overlapping the opening of the events (milliseconds), once this JVM ran its
+            // paths on this thread: a first run on the drainer would load classes (runtime-image reads) unbooked
+            boolean early = warmedUp;
+            if (early) {
+                startDrainer();
+            }
             int pages = settings.pagesPerCpu();
-            // the kernel drops the records of processes older than this one's newest thread (OwnTids: why)
+            // the kernel drops the records of processes already running (OwnTids: why)
             ownTids = OwnTids.ofThisProcess(tid > 0 ? tid : SelfIo.osThreadId(), settings.pidMax());
             String filter = ownTids.and(settings.table().filter());
             String openatFilter = ownTids.and("id == " + settings.table().openat());
+            TracepointSet opened;
             try {
-                set = TracepointSet.open(settings.ids(), filter, openatFilter, settings.syscallNr(),
+                opened = TracepointSet.open(settings.ids(), filter, openatFilter, settings.syscallNr(),
                         settings.cpus(), pages);
             } catch (KernelCalls.CallFailedException e) {
                 if (!lockedMemoryLimit(e) || !settings.defaultBuffer() || pages <= FITS_DEFAULT_LIMIT) {
@@ -100,26 +113,27 @@ final class TracepointRecording implements Recording {
                 // buffer does not fit, the largest power of two that does is tried (a buffer set by -D is not).
                 pages = FITS_DEFAULT_LIMIT;
                 try {
-                    set = TracepointSet.open(settings.ids(), filter, openatFilter, settings.syscallNr(),
+                    opened = TracepointSet.open(settings.ids(), filter, openatFilter, settings.syscallNr(),
                             settings.cpus(), pages);
                 } catch (KernelCalls.CallFailedException again) {
                     throw new ProfilerStartException(TracepointProfiler.openFailure(again, pages), again);
                 }
             }
+            synchronized (lock) {
+                set = opened; // from here on the set is closed by the drainer, or by close()
+            }
             pagesUsed = pages;
-            stream = new TracepointStream(settings.ids(), pid, set.size(), settings.maxEvents(), ownTids);
-            set.drain(stream); // the drain path's first use (its classes, its VarHandle modes) here, not on the drainer
-            KernelCalls.warmRelease(); // and the release path's
-            pollSet = KernelCalls.pollSet(set.pollable());
-            KernelCalls.poll(pollSet, 2 * set.size(), 0); // the draining thread's native call, bound here, not on it
-            // and its path from an open to a resolution (readlink, the target's kind, the records): a first use on
-            // the drainer would load these classes while the block's first file is open, and miss its path
-            OpenedPaths warm = new OpenedPaths(fd -> OpenedPaths.LinkReader.PROC_SELF.read(fd) == null ? "/" : "/");
-            warm.resolve(-1, 0, System::nanoTime);
-            warm.between(-1, Long.MIN_VALUE, Long.MAX_VALUE);
-            ownWork = SelfIo.readOwnWork(); // from now on, other sessions' starts and stops are kept
-            drainer = SelfIo.newOwnThread("iops-tracepoints", this::drainLoop);
-            drainer.start();
+            TracepointStream s = new TracepointStream(settings.ids(), pid, opened.size(), settings.maxEvents(),
+                    ownTids);
+            if (!early) {
+                warmUp(opened, s);
+                startDrainer();
+            }
+            synchronized (lock) {
+                stream = s;
+                pollSet = KernelCalls.pollSet(opened.pollable());
+            }
+            setReady.countDown();
             // Waits (bounded) until the drainer is about to poll: an open made right after the window opens is then
             // resolved while its file is open, not after a thread start's delay.
             try {
@@ -129,7 +143,7 @@ final class TracepointRecording implements Recording {
                 Thread.currentThread().interrupt(); // restored for the caller; the window opens anyway
             }
             try {
-                set.enable();
+                opened.enable();
             } catch (KernelCalls.CallFailedException e) {
                 throw new ProfilerStartException("tracepoints: the kernel refused to enable the events: "
                         + e.getMessage(), e);
@@ -137,30 +151,83 @@ final class TracepointRecording implements Recording {
             attached = SelfIo.attachedTracer(TracepointProfiler.NAME);
             snapshotNanos = System.nanoTime(); // releases from here on end the snapshot's paths
             startFds = ProcFds.snapshot();
-        } catch (RuntimeException e) {
-            close();
+        } catch (RuntimeException | Error e) {
+            close(); // also releases the drainer, which waits for its set until begin() hands it over or fails
             throw e;
         }
         beginNanos = System.nanoTime();
     }
 
+    private void startDrainer() {
+        drainer = SelfIo.newOwnThread("iops-tracepoints", this::drainLoop);
+        drainer.start();
+    }
+
+    /**
+     * The first session of the JVM runs, on its own thread and before its window, what the draining thread will
+     * run: a first use there would load classes (reads of the runtime image or of JNA's jar) inside the window.
+     */
+    private static void warmUp(TracepointSet set, TracepointStream stream) {
+        set.drain(stream); // the drain path (its classes, its VarHandle modes)
+        KernelCalls.warmRelease(); // the release path
+        KernelCalls.poll(KernelCalls.pollSet(set.pollable()), 2 * set.size(), 0); // the native call, bound
+        // and the path from an open to a resolution (readlink, the target's kind, the records)
+        OpenedPaths warm = new OpenedPaths(fd -> OpenedPaths.LinkReader.PROC_SELF.read(fd) == null ? "/" : "/");
+        warm.resolve(-1, 0, System::nanoTime);
+        warm.between(-1, Long.MIN_VALUE, Long.MAX_VALUE);
+        ProcFds.target(-1);
+        try { // and the drainer's wait for its set, which parks: a timed wait takes the same path
+            new java.util.concurrent.CountDownLatch(1).await(1, java.util.concurrent.TimeUnit.MICROSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        warmedUp = true;
+    }
+
     /** The draining thread: drains when a buffer passes its watermark (or every poll period), then cleans up. */
     private void drainLoop() {
         // Not metered: a meter's two readings would straddle the start or end of other sessions' process-wide
-        // windows (a negative count). What a first pass would load is loaded on the caller instead (begin()).
-        drainerReady.countDown();
+        // windows (a negative count). What a first pass would load is loaded on the caller instead (warmUp).
+        // No timeout: begin() counts the latch down when it hands the set over, and close() when the start fails,
+        // whatever it throws; giving up here could leave a set that begin() opens later with nobody to close it.
         while (true) {
-            KernelCalls.poll(pollSet, 2 * set.size(), POLL_MILLIS);
+            try {
+                setReady.await();
+                break;
+            } catch (InterruptedException e) {
+                // a library thread nobody should interrupt: the set it is waiting for must still be closed by it
+            }
+        }
+        TracepointSet s;
+        synchronized (lock) {
+            s = set;
+        }
+        if (s == null) {
+            return; // the start failed before opening anything
+        }
+        drainerReady.countDown();
+        if (stopping()) {
+            s.close();
+            return;
+        }
+        while (true) {
+            KernelCalls.poll(pollSet, 2 * s.size(), POLL_MILLIS);
             synchronized (lock) {
                 if (stopping) {
                     break;
                 }
                 if (drain) {
-                    set.drain(stream);
+                    s.drain(stream);
                 }
             }
         }
-        set.close();
+        s.close();
+    }
+
+    private boolean stopping() {
+        synchronized (lock) {
+            return stopping;
+        }
     }
 
     /**
@@ -180,7 +247,6 @@ final class TracepointRecording implements Recording {
             throw new IllegalStateException("this tracepoints recording was already stopped or closed");
         }
         stopped = true;
-        Map<Long, TraceWindow.Target> endFds = ProcFds.snapshot();
         long lost;
         try {
             synchronized (lock) {
@@ -207,8 +273,10 @@ final class TracepointRecording implements Recording {
             attached.close();
         }
         // the end bound is the stream's (it leaves out later events); the window gives it none of them
+        // descriptors still open at the end are looked up only if an operation needs it (rare: an open inside the
+        // window is resolved when it happens), not listed whole on the caller's path
         PerfWindow window = PerfWindow.ofThisJvm(settings.table(), beginNanos, Long.MAX_VALUE, tid, startFds::get,
-                endFds::get, sink).opened(stream.paths()).releasesFrom(snapshotNanos);
+                ProcFds::target, sink).opened(stream.paths()).releasesFrom(snapshotNanos);
         stream.release(endNanos, window);
         window.finish();
         if (lost > 0) {
@@ -242,12 +310,13 @@ final class TracepointRecording implements Recording {
             if (attached != null) {
                 attached.close();
             }
-            if (drainer != null) {
-                synchronized (lock) {
-                    stopping = true; // the drainer ends within a poll period and releases the kernel side
-                }
-            } else if (set != null) {
-                TracepointSet s = set;
+            TracepointSet s;
+            synchronized (lock) {
+                stopping = true; // the drainer ends within a poll period and releases the kernel side
+                s = set;
+            }
+            setReady.countDown(); // a drainer still waiting for its set gives up (or takes it and ends)
+            if (drainer == null && s != null) {
                 SelfIo.newOwnThread("iops-tracepoints-close", s::close).start();
             }
         } finally {
