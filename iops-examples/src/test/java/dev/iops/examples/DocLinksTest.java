@@ -1,6 +1,7 @@
 package dev.iops.examples;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.nio.file.Files;
@@ -33,6 +34,31 @@ class DocLinksTest {
     Stream<DynamicTest> everyRelativeLinkResolves() {
         return MarkdownDocs.pages().stream()
                 .map(page -> DynamicTest.dynamicTest(MarkdownDocs.name(page), () -> check(page)));
+    }
+
+    @Test
+    void everyDocsPageIsLinkedFromTheIndexAndTheIndexFromTheReadme() {
+        Path index = MarkdownDocs.ROOT.resolve("docs/README.md");
+        assertThat(targets(MarkdownDocs.ROOT.resolve("README.md"))).as("pages the README links to").contains(index);
+        List<Path> unlisted = new ArrayList<>(MarkdownDocs.pages().subList(1, MarkdownDocs.pages().size()));
+        unlisted.remove(index);
+        unlisted.removeAll(targets(index));
+        assertThat(unlisted).as("docs pages that docs/README.md does not link to").isEmpty();
+    }
+
+    /** The files a page links to (anchors dropped), resolved. */
+    private static Set<Path> targets(Path page) {
+        Set<Path> targets = new HashSet<>();
+        for (String line : MarkdownDocs.lines(page)) {
+            Matcher m = LINK.matcher(CODE_SPAN.matcher(line).replaceAll(""));
+            while (m.find()) {
+                String target = m.group(1).replaceFirst("#.*", "");
+                if (!target.isEmpty() && !target.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+                    targets.add(page.getParent().resolve(target).normalize());
+                }
+            }
+        }
+        return targets;
     }
 
     private static void check(Path page) {
