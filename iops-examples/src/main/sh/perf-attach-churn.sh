@@ -1,6 +1,6 @@
 #!/bin/sh
 # How often `perf record -p` fails to start on a process whose threads start and end without pause, with and
-# without a tracepoint filter (the README's "Threads that come and go"). Needs perf and python3, and root or
+# without a tracepoint filter (docs/profilers/perf.md, "Threads that come and go"). Needs perf and python3, and root or
 # CAP_PERFMON. Prints one line per mode: how many of N attaches failed.
 set -u
 N=${1:-20}

@@ -350,7 +350,7 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
     }
 
     /**
-     * The report as one JSON object, schema {@code "iops-report/1"} (documented in the README). Unmeasured
+     * The report as one JSON object, schema {@code "iops-report/1"} (documented in docs/reports.md). Unmeasured
      * figures are {@code null}; byte and operation counts are exact integers; durations are in nanoseconds.
      *
      * @return the JSON text, without a trailing newline

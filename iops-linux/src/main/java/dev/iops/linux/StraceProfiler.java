@@ -56,7 +56,7 @@ import java.util.Set;
  *       system call of the whole JVM is stopped twice by ptrace: code outside any measured block would run many
  *       times slower, unmeasured (1000 writes of 64 bytes, measured on this project's VM, 17 times slower). A
  *       positive value is an opt-in for back-to-back blocks: the next session reuses the tracer instead of
- *       attaching again (see the README's benchmark table for both costs). A report measured by another provider
+ *       attaching again (see docs/profilers/strace.md for both costs). A report measured by another provider
  *       while strace is attached says so.</li>
  *   <li>{@code iops.strace.maxTraceMiB} (default {@code 1024}): the bound of the trace file while sessions are
  *       open. A trace that passes it (a session that is never closed, while the JVM keeps doing I/O) makes strace

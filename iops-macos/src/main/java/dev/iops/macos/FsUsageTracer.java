@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * fs_usage appends to (a counter-named own file in the temp directory), its stop, pid and stderr files next to it;
  * the watchdog shell started
  * through {@link ChildProcess}; readiness by markers seen in the trace. ktrace is exclusive, so one per JVM:
- * {@link #SHARED}. <b>Never run on macOS by its author</b> (no Mac was available); see the README.
+ * {@link #SHARED}. <b>Never run on macOS by its author</b> (no Mac was available); see docs/profilers/fs_usage.md.
  * Thread-safe.
  */
 final class FsUsageTracer implements SharedTracer.Attachment {
