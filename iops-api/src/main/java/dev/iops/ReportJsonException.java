@@ -14,8 +14,11 @@ import java.util.Objects;
 public class ReportJsonException extends IopsException {
     private static final long serialVersionUID = 1L;
 
+    /** Line of the offending value, from 1. */
     private final int line;
+    /** Column of the offending value, from 1, in UTF-16 characters. */
     private final int column;
+    /** JSON path of the offending value. */
     private final String path;
 
     /**

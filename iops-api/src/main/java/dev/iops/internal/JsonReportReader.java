@@ -123,7 +123,7 @@ public final class JsonReportReader {
         if (!s.value().equals(JsonFormat.SCHEMA)) {
             throw fail(schema, schemaLoc, "found schema " + JsonFormat.str(clip(s.value())) + "; this version of iops "
                     + "reads " + JsonFormat.str(JsonFormat.SCHEMA) + " only" + (s.value().startsWith(PREFIX)
-                    ? ": read the report with the iops version that wrote it, or a later one"
+                    ? ": read the report with the iops version that wrote it"
                     : ", so this is not an iops report"));
         }
         String profiler = string(o, Loc.ROOT, "profiler");
