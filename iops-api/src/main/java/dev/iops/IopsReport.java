@@ -1,9 +1,8 @@
 package dev.iops;
 
 import dev.iops.internal.JsonFormat;
-import dev.iops.internal.TextFormat;
-
 import dev.iops.internal.JsonReportReader;
+import dev.iops.internal.TextFormat;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -363,9 +362,9 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      * The report as one JSON object, schema {@code "iops-report/1"} (documented in {@code docs/report-json.md}).
      * Unmeasured figures are {@code null}; byte and operation counts are exact integers; durations are in
      * nanoseconds; rates are doubles written so that they read back exactly, and {@code null} when not finite (a
-     * count over a zero elapsed time), since JSON has no {@code Infinity} or {@code NaN}. The text is plain JSON in
-     * any encoding: characters JSON or UTF-8 could not carry (control characters, lone surrogates) are escaped.
-     * {@link #fromJson(String)} reads it back.
+     * count over a zero elapsed time), since JSON has no {@code Infinity} or {@code NaN}. Characters that JSON or
+     * UTF-8 cannot carry raw (control characters, lone surrogates) are escaped, so the text survives any UTF-8
+     * encoder. {@link #fromJson(String)} reads it back.
      *
      * @return the JSON text, on one line, without a trailing newline
      */
@@ -386,6 +385,7 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      * @throws ReportJsonException if the text is not JSON, is of another schema or version, lacks a required field,
      *                             has a value of the wrong type or out of range, or has text after the value; the
      *                             message and {@link ReportJsonException#path()} say where
+     * @throws NullPointerException if {@code json} is {@code null}
      */
     public static IopsReport fromJson(String json) {
         return JsonReportReader.read(Objects.requireNonNull(json, "json"));
@@ -396,8 +396,9 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
      *
      * @param in the JSON text, not {@code null}
      * @return the report
-     * @throws IOException         if reading fails
-     * @throws ReportJsonException if the text is not a report, as for {@link #fromJson(String)}
+     * @throws IOException          if reading fails
+     * @throws ReportJsonException  if the text is not a report, as for {@link #fromJson(String)}
+     * @throws NullPointerException if {@code in} is {@code null}
      */
     public static IopsReport fromJson(Reader in) throws IOException {
         Objects.requireNonNull(in, "in");
