@@ -98,7 +98,8 @@ class ReportJsonOnLinuxTest {
             assertThat(r.histogram()).isPresent();
             OpDetail detail = r.detail().orElseThrow();
             Set<Capability> can = info.capabilities();
-            assertThat(detail.topPaths().isEmpty()).as("paths").isEqualTo(!can.contains(Capability.PATHS));
+            // paths are not checked: tracepoints names a file opened and closed inside the block only when its
+            // draining thread wakes in time (docs/tracepoints.md, "Paths"), which a loaded machine does not promise
             assertThat(detail.latency().isEmpty()).as("latency").isEqualTo(!can.contains(Capability.LATENCY));
             assertThat(detail.timeline().isPresent()).as("timeline").isEqualTo(can.contains(Capability.TIMELINE));
             assertThat(detail.topSites().isEmpty()).as("call sites").isEqualTo(!can.contains(Capability.CALL_SITES));
