@@ -1,7 +1,8 @@
 package dev.iops;
 
 /**
- * Base of the unchecked exceptions iops throws when it cannot measure, or cannot measure completely.
+ * Base of the unchecked exceptions iops throws when it cannot measure, or cannot measure completely, or cannot read
+ * a report back ({@link ReportJsonException}).
  */
 public class IopsException extends RuntimeException {
     private static final long serialVersionUID = 1L;

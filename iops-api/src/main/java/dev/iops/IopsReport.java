@@ -1,8 +1,11 @@
 package dev.iops;
 
 import dev.iops.internal.JsonFormat;
+import dev.iops.internal.JsonReportReader;
 import dev.iops.internal.TextFormat;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +29,12 @@ import java.util.Set;
  * <p>Rates divide by {@link #elapsed()}, the duration of the block alone (monotonic clock), not including
  * the profiler's start and stop. When {@code elapsed} is zero a rate is 0 if nothing was counted, else
  * {@link Double#POSITIVE_INFINITY}.
+ *
+ * <p><b>Equality.</b> Two reports are {@link #equals equal} when every component is: the profiler name, scope,
+ * elapsed time (to the nanosecond), the four figures and which were measured, storage bytes, the histogram bucket by
+ * bucket, the detail (per target, per path, per call site, latency, errors, timeline cell by cell), the notes in
+ * order and the devices in order. {@link #hashCode()} agrees. A report read back with {@link #fromJson(String)}
+ * equals the report that wrote the JSON.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -350,12 +359,54 @@ public record IopsReport(String profiler, Scope scope, Duration elapsed,
     }
 
     /**
-     * The report as one JSON object, schema {@code "iops-report/1"} (documented in docs/reports.md). Unmeasured
-     * figures are {@code null}; byte and operation counts are exact integers; durations are in nanoseconds.
+     * The report as one JSON object, schema {@code "iops-report/1"} (documented in {@code docs/report-json.md}).
+     * Unmeasured figures are {@code null}; byte and operation counts are exact integers; durations are in
+     * nanoseconds; rates are doubles written so that they read back exactly, and {@code null} when not finite (a
+     * count over a zero elapsed time), since JSON has no {@code Infinity} or {@code NaN}. Characters that JSON or
+     * UTF-8 cannot carry raw (control characters, lone surrogates) are escaped, so the text survives any UTF-8
+     * encoder. {@link #fromJson(String)} reads it back.
      *
-     * @return the JSON text, without a trailing newline
+     * @return the JSON text, on one line, without a trailing newline
      */
     public String toJson() {
         return JsonFormat.format(this);
+    }
+
+    /**
+     * Reads a report written by {@link #toJson()}: {@code IopsReport.fromJson(r.toJson())} equals {@code r}, and
+     * its {@code toJson()} is the same text. Reads schema {@code "iops-report/1"} as {@code docs/report-json.md}
+     * describes it: fields may come in any order and with any JSON whitespace; derived fields (totals, rates,
+     * bucket bounds) are recomputed, not read; unknown fields are ignored; fields added to the schema after its
+     * first release may be absent. Strict otherwise: one JSON value, nothing after it, no duplicate member names,
+     * arrays and objects nested at most 64 deep. Safe to call from any thread.
+     *
+     * @param json the JSON text, not {@code null}
+     * @return the report
+     * @throws ReportJsonException if the text is not JSON, is of another schema or version, lacks a required field,
+     *                             has a value of the wrong type or out of range, or has text after the value; the
+     *                             message and {@link ReportJsonException#path()} say where
+     * @throws NullPointerException if {@code json} is {@code null}
+     */
+    public static IopsReport fromJson(String json) {
+        return JsonReportReader.read(Objects.requireNonNull(json, "json"));
+    }
+
+    /**
+     * Reads a report from a character stream, to its end; see {@link #fromJson(String)}. The reader is not closed.
+     *
+     * @param in the JSON text, not {@code null}
+     * @return the report
+     * @throws IOException          if reading fails
+     * @throws ReportJsonException  if the text is not a report, as for {@link #fromJson(String)}
+     * @throws NullPointerException if {@code in} is {@code null}
+     */
+    public static IopsReport fromJson(Reader in) throws IOException {
+        Objects.requireNonNull(in, "in");
+        StringBuilder sb = new StringBuilder();
+        char[] buffer = new char[8192];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            sb.append(buffer, 0, n);
+        }
+        return fromJson(sb.toString());
     }
 }

@@ -167,6 +167,12 @@ public final class SizeHistogram {
         return b.build();
     }
 
+    /**
+     * Value equality: two histograms are equal when every bucket holds the same operations and bytes of each kind.
+     *
+     * @param o the other object
+     * @return whether {@code o} is a histogram with the same buckets
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof SizeHistogram h

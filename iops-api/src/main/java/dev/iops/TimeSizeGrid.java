@@ -220,6 +220,13 @@ public final class TimeSizeGrid {
         return m;
     }
 
+    /**
+     * Value equality: the same bin width and dimensions, the same count in every cell and, for grids that keep
+     * kinds apart, the same read counts and bytes per slice. A grid with kinds never equals one without.
+     *
+     * @param o the other object
+     * @return whether {@code o} is a grid with the same cells
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof TimeSizeGrid g && g.binWidth.equals(binWidth) && g.timeBins == timeBins

@@ -13,11 +13,17 @@ import dev.iops.SizeHistogram;
 import dev.iops.TargetKind;
 import dev.iops.TimeSizeGrid;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** Renders {@link IopsReport#toJson()}, schema {@code iops-report/1}. A hand-written writer: no dependency. */
+/**
+ * Renders {@link IopsReport#toJson()}, schema {@code iops-report/1} (docs/report-json.md); {@link JsonReportReader}
+ * reads it back. A hand-written writer: no dependency. Counts are exact integers (a sum beyond a {@code long} too),
+ * doubles are written with {@link Double#toString} so they read back to the same value, and a rate that is not
+ * finite is {@code null}. Stateless and thread-safe.
+ */
 public final class JsonFormat {
     /** Identifies the layout; bumped on any incompatible change. */
     public static final String SCHEMA = "iops-report/1";
@@ -43,18 +49,16 @@ public final class JsonFormat {
         OptionalLong wo = r.figure(Figure.WRITE_OPS);
         OptionalLong rb = r.figure(Figure.BYTES_READ);
         OptionalLong wb = r.figure(Figure.BYTES_WRITTEN);
-        OptionalLong to = ro.isPresent() && wo.isPresent() ? OptionalLong.of(ro.getAsLong() + wo.getAsLong()) : OptionalLong.empty();
-        OptionalLong tb = rb.isPresent() && wb.isPresent() ? OptionalLong.of(rb.getAsLong() + wb.getAsLong()) : OptionalLong.empty();
         field(sb, "readOps").append(num(ro)).append(',');
         field(sb, "writeOps").append(num(wo)).append(',');
         field(sb, "bytesRead").append(num(rb)).append(',');
         field(sb, "bytesWritten").append(num(wb)).append(',');
-        field(sb, "totalOps").append(num(to)).append(',');
-        field(sb, "totalBytes").append(num(tb)).append(',');
-        field(sb, "iops").append(rate(r, to)).append(',');
+        field(sb, "totalOps").append(sum(ro, wo)).append(',');
+        field(sb, "totalBytes").append(sum(rb, wb)).append(',');
+        field(sb, "iops").append(rateOfSum(r, ro, wo)).append(',');
         field(sb, "readIops").append(rate(r, ro)).append(',');
         field(sb, "writeIops").append(rate(r, wo)).append(',');
-        field(sb, "bytesPerSecond").append(rate(r, tb)).append(',');
+        field(sb, "bytesPerSecond").append(rateOfSum(r, rb, wb)).append(',');
         field(sb, "readBytesPerSecond").append(rate(r, rb)).append(',');
         field(sb, "writeBytesPerSecond").append(rate(r, wb)).append(',');
         field(sb, "storage");
@@ -196,11 +200,57 @@ public final class JsonFormat {
                 }
                 sb.append(']');
             }
-            sb.append("]}");
+            sb.append(']');
+            // the per-kind split, a compatible addition to iops-report/1: null for a grid built without it
+            sb.append(',');
+            field(sb, "readOps");
+            if (g.hasKinds()) {
+                cells(sb, g, true);
+            } else {
+                sb.append("null");
+            }
+            sb.append(',');
+            field(sb, "writeOps");
+            if (g.hasKinds()) {
+                cells(sb, g, false);
+            } else {
+                sb.append("null");
+            }
+            sb.append(',');
+            field(sb, "bytesRead");
+            slices(sb, g, true);
+            sb.append(',');
+            field(sb, "bytesWritten");
+            slices(sb, g, false);
+            sb.append('}');
         } else {
             sb.append("null");
         }
         sb.append('}');
+    }
+
+    private static void cells(StringBuilder sb, TimeSizeGrid g, boolean reads) {
+        sb.append('[');
+        for (int t = 0; t < g.timeBins(); t++) {
+            sb.append(t == 0 ? "[" : ",[");
+            for (int s = 0; s < g.sizeBuckets(); s++) {
+                sb.append(s == 0 ? "" : ",").append(reads ? g.readOps(t, s) : g.writeOps(t, s));
+            }
+            sb.append(']');
+        }
+        sb.append(']');
+    }
+
+    private static void slices(StringBuilder sb, TimeSizeGrid g, boolean reads) {
+        if (!g.hasKinds()) {
+            sb.append("null");
+            return;
+        }
+        sb.append('[');
+        for (int t = 0; t < g.timeBins(); t++) {
+            sb.append(t == 0 ? "" : ",").append(reads ? g.bytesRead(t) : g.bytesWritten(t));
+        }
+        sb.append(']');
     }
 
     private static void totals(StringBuilder sb, IoTotals t) {
@@ -219,15 +269,47 @@ public final class JsonFormat {
         return v.isPresent() ? Long.toString(v.getAsLong()) : "null";
     }
 
+    /** The exact sum of two figures, or null when either is unmeasured; beyond a long it is still exact. */
+    private static String sum(OptionalLong a, OptionalLong b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return "null";
+        }
+        return exactSum(a.getAsLong(), b.getAsLong()).toString();
+    }
+
+    private static BigInteger exactSum(long a, long b) {
+        return BigInteger.valueOf(a).add(BigInteger.valueOf(b));
+    }
+
+    private static String rateOfSum(IopsReport r, OptionalLong a, OptionalLong b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return "null";
+        }
+        BigInteger total = exactSum(a.getAsLong(), b.getAsLong());
+        if (total.bitLength() < Long.SIZE) {
+            return rate(r, OptionalLong.of(total.longValue()));
+        }
+        long nanos = r.elapsed().toNanos();
+        return nanos == 0 ? "null" : finite(total.doubleValue() * 1e9 / nanos);
+    }
+
+    /**
+     * A rate, or null when unmeasured or not finite: over a zero elapsed time any count but 0 is
+     * {@link Double#POSITIVE_INFINITY}, which JSON cannot write.
+     */
     private static String rate(IopsReport r, OptionalLong v) {
         if (v.isEmpty()) {
             return "null";
         }
-        double d = r.perSecond(v.getAsLong());
+        return finite(r.perSecond(v.getAsLong()));
+    }
+
+    /** {@link Double#toString}, which reads back to the same double; null for NaN and the infinities. */
+    private static String finite(double d) {
         return Double.isFinite(d) ? Double.toString(d) : "null";
     }
 
-    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    /** A JSON string literal: quotes, backslashes, control characters, U+2028/9 and lone surrogates escaped. */
     public static String str(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -239,7 +321,10 @@ public final class JsonFormat {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
+                        // a lone surrogate is escaped: raw, it would not survive encoding the text as UTF-8
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
