@@ -391,6 +391,6 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
     }
 
     private static void publishFile(ExtensionContext context, String fileName, IopsReport report) {
-        JsonFileEntries.publish(context, fileName, report.toJson());
+        JsonFileEntries.publish(context, fileName, report::toJson);
     }
 }

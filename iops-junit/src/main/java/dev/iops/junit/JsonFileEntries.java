@@ -9,6 +9,7 @@ import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Publishes a JSON file entry through {@code ExtensionContext.publishFile(String, org.junit.jupiter.api.MediaType,
@@ -46,11 +47,11 @@ final class JsonFileEntries {
     }
 
     /** Publishes {@code json} as the file {@code fileName} of {@code context}'s test, if the running JUnit can. */
-    static void publish(ExtensionContext context, String fileName, String json) {
+    static void publish(ExtensionContext context, String fileName, Supplier<String> json) {
         if (PUBLISH_FILE == null) {
             return;
         }
-        ThrowingConsumer<Path> write = path -> Files.writeString(path, json, StandardCharsets.UTF_8);
+        ThrowingConsumer<Path> write = path -> Files.writeString(path, json.get(), StandardCharsets.UTF_8);
         try {
             PUBLISH_FILE.invoke(context, fileName, APPLICATION_JSON, write);
         } catch (InvocationTargetException e) {
