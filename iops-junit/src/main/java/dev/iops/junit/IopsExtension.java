@@ -8,7 +8,6 @@ import dev.iops.IopsSession;
 import dev.iops.NoProfilerException;
 import dev.iops.Scope;
 import dev.iops.Units;
-import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -23,8 +22,6 @@ import org.opentest4j.TestAbortedException;
 
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +59,8 @@ import java.util.Optional;
  * Every report is published with {@link ExtensionContext#publishReportEntry(String, String)} (key {@code iops}, or
  * {@code iops.session} for a parameter's session; the value is {@link IopsReport#toText()}), and as a JSON file
  * entry ({@code iops-report.json}, {@code iops-session-N.json}) with {@code ExtensionContext.publishFile}
- * (JUnit 5.14's form; skipped on older platforms without it). The configuration parameter
+ * (its form with {@code org.junit.jupiter.api.MediaType}, JUnit 5.14 and later; on JUnit 5.10 to 5.13 only the text
+ * entry is published). The configuration parameter
  * {@value #FILES_PARAMETER}{@code =false} turns the files off. Publishing happens after the session stopped: its
  * I/O is never in a report.
  *
@@ -336,8 +334,14 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
 
     @SuppressWarnings("unchecked")
     private static List<Injected> injected(ExtensionContext context) {
-        return (List<Injected>) context.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(INJECTED, k -> new ArrayList<Injected>(), List.class);
+        // get and put, not getOrComputeIfAbsent: deprecated in JUnit 6, and its replacement is not in JUnit 5.10
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        List<Injected> injected = store.get(INJECTED, List.class);
+        if (injected == null) {
+            injected = new ArrayList<>();
+            store.put(INJECTED, injected);
+        }
+        return injected;
     }
 
     /** A THREAD session started on JUnit's thread cannot count a body that runs on another thread: refuse it. */
@@ -387,11 +391,6 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
     }
 
     private static void publishFile(ExtensionContext context, String fileName, IopsReport report) {
-        try {
-            context.publishFile(fileName, MediaType.APPLICATION_JSON,
-                    path -> Files.writeString(path, report.toJson(), StandardCharsets.UTF_8));
-        } catch (LinkageError e) {
-            // JUnit Platform before 5.14 has no publishFile(String, MediaType, ...): the text entry is published.
-        }
+        JsonFileEntries.publish(context, fileName, report::toJson);
     }
 }

@@ -5,6 +5,7 @@ import dev.iops.NoProfilerException;
 import dev.iops.junit.examples.ClassBudget;
 import dev.iops.junit.examples.MethodBudgets;
 import dev.iops.junit.examples.NoProfiler;
+import dev.iops.junit.examples.OneByteWrites;
 import dev.iops.junit.examples.ProcessScope;
 import dev.iops.junit.examples.ProfilerDies;
 import dev.iops.junit.examples.SeparateThread;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.OutputDirectoryCreator;
@@ -61,7 +63,7 @@ class IopsExtensionTest {
     @BeforeAll
     static void loadTheClassesOnThePath(@TempDir Path warm) {
         for (Class<?> c : List.of(MethodBudgets.class, ClassBudget.class, SeparateThread.class, Templates.class,
-                NoProfiler.class, SessionParameter.class, Unmeasured.class, ProcessScope.class)) {
+                NoProfiler.class, SessionParameter.class, Unmeasured.class, ProcessScope.class, OneByteWrites.class)) {
             run(List.of(c), Map.of(), warm);
         }
     }
@@ -91,6 +93,35 @@ class IopsExtensionTest {
         assertThat(run.failure("oneWriteOverNone()").getMessage())
                 .startsWith("I/O budget exceeded (@IopsBudget on method oneWriteOverNone()):\n"
                         + "  1 write operation, budget 0\n\n");
+    }
+
+    /**
+     * The class path holds the JUnit this build asked for ({@code -Pjunit5}, {@code -Pjunit6}, or the reactor's), the
+     * JUnit the examples below run on: a matrix run that silently tested one version twice would fail here.
+     */
+    @Test
+    void runsOnTheJUnitVersionTheBuildAskedFor() throws ClassNotFoundException {
+        String expected = System.getProperty("iops.junit.expectedVersion");
+        assertThat(expected).as("iops.junit.expectedVersion, set from junit.version by iops-junit's pom").isNotBlank();
+
+        assertThat(ExtensionContext.class.getPackage().getImplementationVersion()).as("junit-jupiter-api")
+                .isEqualTo(expected);
+        assertThat(Class.forName("org.junit.jupiter.engine.JupiterTestEngine").getPackage()
+                .getImplementationVersion()).as("junit-jupiter-engine").isEqualTo(expected);
+    }
+
+    @Test
+    void failsFiveOneByteWritesOverABudgetOfThreeAndPassesThemUnderTen() {
+        Run run = run(OneByteWrites.class, Map.of());
+
+        Throwable failure = run.failure("fiveOverThree()");
+        assertThat(failure).isInstanceOf(IopsBudgetExceededError.class).hasMessageStartingWith(
+                "I/O budget exceeded (@IopsBudget on method fiveOverThree()):\n  5 write operations, budget 3\n\n");
+        IopsBudgetExceededError error = (IopsBudgetExceededError) failure;
+        assertThat(error.exceeded()).containsExactly("5 write operations, budget 3");
+        assertThat(error.report().writeOps()).isEqualTo(5);
+        assertThat(error.report().bytesWritten()).isEqualTo(5);
+        assertThat(run.status("fiveWithinTen()")).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
     }
 
     @Test
