@@ -27,14 +27,16 @@ import java.util.Set;
  *
  * <h2>How</h2>
  * Each session opens, with {@code perf_event_open(2)}, one group of events per online CPU: {@code sys_exit} and
- * {@code sys_enter} with the kernel filter that keeps only the I/O calls (and the calls that end a descriptor),
- * and {@code sched_process_fork}, all writing into one ring buffer per CPU mapped into the JVM. The groups are
+ * {@code sys_enter} with the kernel filter that keeps only the I/O calls (and the calls that end a descriptor) of
+ * this process's threads and of processes started after the start, the exit event also recording task creations,
+ * all writing into one ring buffer per CPU mapped into the JVM. The groups are
  * enabled as the last step of the start and disabled as the first step of the stop; a library thread drains the
  * buffers whenever one is an eighth full, so a long block does not overflow them. Events are system-wide: each
- * record names its process and thread, and only this process's (and its children's, followed through the fork
+ * record names its process and thread, and only this process's (and its children's, followed through the task
  * records) are kept. Times are {@code CLOCK_MONOTONIC}, so the window is exactly the block's
  * {@link System#nanoTime()} interval. The decoding is {@code perf}'s ({@link PerfWindow}): entries and exits
- * paired per thread, descriptors resolved to paths through {@code /proc/self/fd} at the block's start and end.
+ * paired per thread, descriptors resolved to paths through {@code /proc/self/fd} at the block's start, at each
+ * open and at its end.
  * The events are closed by the draining thread after the block (the kernel takes milliseconds to release them):
  * nothing stays open between blocks, and outside a block no call of any process passes an enabled event.
  *
