@@ -175,7 +175,6 @@ final class TracepointRecording implements Recording {
         OpenedPaths warm = new OpenedPaths(fd -> OpenedPaths.LinkReader.PROC_SELF.read(fd) == null ? "/" : "/");
         warm.resolve(-1, 0, System::nanoTime);
         warm.between(-1, Long.MIN_VALUE, Long.MAX_VALUE);
-        ProcFds.target(-1);
         try { // and the drainer's wait for its set, which parks: a timed wait takes the same path
             new java.util.concurrent.CountDownLatch(1).await(1, java.util.concurrent.TimeUnit.MICROSECONDS);
         } catch (InterruptedException e) {
