@@ -1,15 +1,17 @@
 package dev.iops.jupyter;
 
+import dev.iops.Figure;
 import dev.iops.IncompleteReportException;
 import dev.iops.IopsException;
 import dev.iops.Iops;
 import dev.iops.IopsReport;
 import dev.iops.IopsSession;
 import dev.iops.Scope;
+import dev.iops.spi.SelfIo;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,18 +64,28 @@ final class IopsMagic {
 
     /** {@code %%iops [options]} + body. Returns nothing: a6 discards a magic's value, so everything is displayed. */
     Object cell(BaseKernel kernel, List<String> args, String body) {
-        run(kernel, "%%iops", MagicOptions.parse("%%iops", args, false), body);
+        run(kernel, parse(kernel, "%%iops", args, false), body);
         return null;
     }
 
     /** {@code %iops [options] statement}. */
     Object line(BaseKernel kernel, List<String> args) {
-        MagicOptions o = MagicOptions.parse("%iops", args, true);
-        run(kernel, "%iops", o, o.statement());
+        MagicOptions o = parse(kernel, "%iops", args, true);
+        run(kernel, o, o.statement());
         return null;
     }
 
-    private void run(BaseKernel kernel, String magic, MagicOptions o, String code) {
+    /** The options, or the usage shown once under the cell and a one-line error. */
+    private static MagicOptions parse(BaseKernel kernel, String magic, List<String> args, boolean line) {
+        try {
+            return MagicOptions.parse(magic, args, line);
+        } catch (MagicOptions.MagicUsageException e) {
+            kernel.display(new DisplayData(MagicOptions.USAGE));
+            throw e;
+        }
+    }
+
+    private void run(BaseKernel kernel, MagicOptions o, String code) {
         if (o.help()) {
             kernel.display(new DisplayData(MagicOptions.USAGE));
             return;
@@ -84,8 +96,12 @@ final class IopsMagic {
             builder.histogram();
         }
         Optional<Telemetry> telemetry = Telemetry.of(kernel);
-        Outcome out = telemetry.isPresent() ? perInvocation(kernel, telemetry.get(), builder, o.thread(), code)
+        Outcome out = telemetry.isPresent() ? oneWindow(kernel, telemetry.get(), builder, o.thread(), code)
                 : o.thread() ? onEvaluatingThread(kernel, builder, code) : inProcess(kernel, builder, code);
+        String compileError = out.failure == null ? null : CellFailure.compileError(kernel, out.failure);
+        if (compileError != null) { // nothing ran: the compiler's message, no report
+            throw new CellFailure.CellException(compileError, new StackTraceElement[0]);
+        }
         if (out.report != null) {
             ReportDisplay.show(kernel, out.report, o.histogram(), o.json());
         }
@@ -93,7 +109,7 @@ final class IopsMagic {
             throw e;
         }
         if (out.failure != null) {
-            throw (RuntimeException) out.failure; // only RuntimeException or Error are caught
+            throw CellFailure.unwrap((RuntimeException) out.failure); // only RuntimeException or Error are caught
         }
         if (out.stopFailure != null) {
             throw out.stopFailure;
@@ -120,54 +136,89 @@ final class IopsMagic {
     }
 
     /**
-     * JJava a7+: one session per invocation of a snippet, through the kernel's telemetry hook, so that JShell's
-     * compilation between invocations is not measured; the reports are added up.
+     * JJava a7+: one session for the whole cell, opened when the kernel is about to invoke the cell's first
+     * statement (JShell has compiled it by then) and stopped when the evaluation returns. The kernel's telemetry
+     * hook says when each invocation begins and ends; what the magic's thread does between them (JShell compiling
+     * the next statement) is marked as work that is not the cell's ({@link SelfIo#ownWork()}), which every
+     * provider drops. So the cell pays for one start and one stop, and the compiler's class-file reads stay out.
+     * A profiler that cannot start throws from the hook, before the first statement runs. The report's elapsed
+     * time is the statements' own: the sum of their invocations.
      */
-    private static Outcome perInvocation(BaseKernel kernel, Telemetry telemetry, Iops.Builder builder, boolean thread,
-                                         String code) {
+    private static Outcome oneWindow(BaseKernel kernel, Telemetry telemetry, Iops.Builder builder, boolean thread,
+                                     String code) {
         Outcome out = new Outcome();
-        // Pre-flight: a profiler that cannot start fails here, before any of the code runs; its empty window is
-        // also the report of a cell that invoked nothing (declarations only).
-        IopsReport empty = builder.start().stop();
-        List<IopsReport> parts = new ArrayList<>();
-        List<String> unmeasured = new ArrayList<>();
-        int[] invocations = {0};
+        Window1 w = new Window1(builder);
         try {
-            out.value = telemetry.around(() -> {
-                invocations[0]++;
-                try {
-                    return builder.start();
-                } catch (RuntimeException e) {
-                    unmeasured.add("statement " + invocations[0] + " (" + e.getMessage() + ")");
-                    return null;
-                }
-            }, (IopsSession s) -> {
-                if (s != null) {
-                    Outcome one = new Outcome();
-                    one.stop(s);
-                    if (one.report != null) {
-                        parts.add(one.report);
-                    }
-                    if (one.stopFailure != null && out.stopFailure == null) {
-                        out.stopFailure = one.stopFailure;
-                    }
-                }
-            }, () -> kernel.evalRaw(code));
+            out.value = telemetry.around(w::invocationStarts, w::invocationEnded, () -> kernel.evalRaw(code));
         } catch (RuntimeException | Error e) {
             out.failure = e;
+        } finally {
+            w.closeGap();
         }
-        IopsReport r = parts.isEmpty() ? empty.withNote(NOTHING_INVOKED_NOTE) : ReportSum.of(parts);
-        r = r.withNote(thread ? TELEMETRY_THREAD_NOTE : TELEMETRY_PROCESS_NOTE);
-        if (!unmeasured.isEmpty()) {
-            String what = "UNDERCOUNT: the profiler did not start for " + String.join(", ", unmeasured)
-                    + "; those statements ran unmeasured";
-            r = r.withNote(what);
-            if (out.stopFailure == null) {
-                out.stopFailure = new IopsException(what + ". The report above counts the others.");
+        if (w.startFailure != null) {
+            throw w.startFailure; // the profiler's own explanation; the kernel's wrapping of it says less
+        }
+        if (w.session == null) { // declarations only: nothing was invoked; an empty window says who would measure
+            w.session = builder.start();
+        }
+        out.stop(w.session);
+        if (out.report != null) {
+            IopsReport r = withElapsed(out.report, Duration.ofNanos(w.invokedNanos));
+            out.report = (w.invocations == 0 ? r.withNote(NOTHING_INVOKED_NOTE) : r)
+                    .withNote(thread ? TELEMETRY_THREAD_NOTE : TELEMETRY_PROCESS_NOTE);
+        }
+        return out;
+    }
+
+    /**
+     * One cell's window on a7+: started at the first invocation; between invocations the magic's thread is in a
+     * stretch of work that is not the cell's. Called on the magic's thread only.
+     */
+    private static final class Window1 {
+        private final Iops.Builder builder;
+        IopsSession session;
+        RuntimeException startFailure;
+        private SelfIo.OwnWork gap;
+        private long invokedAt;
+        private int depth; // a statement that evaluates code itself nests invocations: the outermost counts
+        long invokedNanos;
+        int invocations;
+
+        Window1(Iops.Builder builder) {
+            this.builder = builder;
+        }
+
+        Object invocationStarts() {
+            if (depth++ == 0) {
+                if (session == null) {
+                    try {
+                        session = builder.start();
+                    } catch (RuntimeException e) {
+                        depth--;
+                        startFailure = e;
+                        throw e; // thrown before the invocation: the kernel does not run the statement
+                    }
+                }
+                closeGap();
+                invocations++;
+                invokedAt = System.nanoTime();
+            }
+            return null;
+        }
+
+        void invocationEnded(Object unused) {
+            if (--depth == 0) {
+                invokedNanos += System.nanoTime() - invokedAt;
+                gap = SelfIo.ownWork();
             }
         }
-        out.report = r;
-        return out;
+
+        void closeGap() {
+            if (gap != null) {
+                gap.close();
+                gap = null;
+            }
+        }
     }
 
     private Outcome onEvaluatingThread(BaseKernel kernel, Iops.Builder builder, String code) {
@@ -202,6 +253,14 @@ final class IopsMagic {
             }
         }
         return out;
+    }
+
+    private static IopsReport withElapsed(IopsReport r, Duration elapsed) {
+        // an unmeasured figure is 0 in the report's fields; its accessor would throw
+        return new IopsReport(r.profiler(), r.scope(), elapsed, r.figure(Figure.READ_OPS).orElse(0),
+                r.figure(Figure.WRITE_OPS).orElse(0), r.figure(Figure.BYTES_READ).orElse(0),
+                r.figure(Figure.BYTES_WRITTEN).orElse(0), r.measured(), r.storage(), r.histogram(), r.detail(),
+                r.notes(), r.devices());
     }
 
     /** {@code %iops-window open|close TOKEN}: runs on the thread that evaluates the cell's code. */

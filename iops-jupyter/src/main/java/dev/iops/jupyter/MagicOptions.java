@@ -8,7 +8,8 @@ import java.util.Optional;
  * The options of one {@code %%iops} / {@code %iops} call, parsed from the arguments the kernel split.
  *
  * <p>Options are matched whole ({@code --hist} is not {@code --histogram}); anything unknown is a
- * {@link MagicUsageException} carrying {@link #USAGE}, so a typo never measures something other than what was asked.
+ * {@link MagicUsageException} (the magic shows {@link #USAGE} above it), so a typo never measures something other
+ * than what was asked.
  *
  * @param histogram  {@code --histogram}: per-operation sizes, drawn as charts
  * @param profiler   {@code --profiler NAME}: measure with this profiler only
@@ -89,12 +90,12 @@ record MagicOptions(boolean histogram, Optional<String> profiler, boolean thread
         return new MagicOptions(histogram, Optional.ofNullable(profiler), thread, json, help, statement);
     }
 
-    /** A wrong call of the magic: the message says what was wrong, then the usage. */
+    /** A wrong call of the magic: the message says what was wrong; the magic shows {@link #USAGE} once, above it. */
     static final class MagicUsageException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         MagicUsageException(String problem) {
-            super(problem + "; nothing was run.\n" + USAGE);
+            super(problem + "; nothing was run (usage above)");
         }
     }
 }

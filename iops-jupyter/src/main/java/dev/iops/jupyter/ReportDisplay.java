@@ -10,21 +10,20 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * Shows a report under the cell through {@code kernel.display}: the table as {@code text/plain} and
- * {@code text/html}, optionally the JSON, and the size charts, each as one bundle of {@code image/png} and
- * {@code image/svg+xml} (the same chart twice, so the front end picks either). Charts are drawn in memory after
- * the session stopped: none of this is measured, nothing is written to disk.
+ * {@code text/html}, optionally the JSON, and the size charts, each as an {@code image/png} (with a
+ * {@code text/plain} caption). PNG only: nbconvert's HTML export empties inline SVG (its sanitizer) and prefers SVG
+ * over PNG when both are there, which left blank boxes, and XChart's SVG is ~250 KB a chart against ~25 KB of PNG
+ * in the saved notebook. Charts are drawn in memory after the session stopped: none of this is measured, nothing
+ * is written to disk.
  */
 final class ReportDisplay {
     /** The MIME type of a PNG in a Jupyter bundle: base64 text. */
     static final String PNG = "image/png";
-    /** The MIME type of an SVG in a Jupyter bundle: the XML text. */
-    static final String SVG = "image/svg+xml";
 
     private ReportDisplay() {
     }
@@ -53,7 +52,6 @@ final class ReportDisplay {
     private static DisplayData bundle(Chart<?, ?> chart, String alt) {
         DisplayData d = new DisplayData(alt + " (chart: shown as an image by notebook front ends)");
         d.putData(PNG, Base64.getEncoder().encodeToString(encode(chart, "png")));
-        d.putSVG(new String(encode(chart, "svg"), StandardCharsets.UTF_8));
         return d;
     }
 

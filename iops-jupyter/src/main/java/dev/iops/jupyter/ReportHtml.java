@@ -36,7 +36,9 @@ final class ReportHtml {
     static String of(IopsReport r) {
         StringBuilder b = new StringBuilder(2048);
         b.append("<div class=\"iops\">").append(TABLE)
-                .append("<caption style=\"text-align:left;font-weight:bold;padding:2px 0\">iops: measured by ")
+                // one line: a caption wraps at the table's width otherwise ("elapsed 10.70" / "ms")
+                .append("<caption style=\"text-align:left;font-weight:bold;padding:2px 0;white-space:nowrap\">")
+                .append("iops: measured by ")
                 .append(esc(r.profiler())).append(", scope ").append(r.scope()).append(", elapsed ")
                 .append(esc(Units.duration(r.elapsed()))).append("</caption>")
                 .append("<tr>").append(TH_LEFT).append("</th>").append(TH).append("operations</th>").append(TH)
@@ -55,7 +57,9 @@ final class ReportHtml {
             b.append("</ul>");
         }
         // The front end shows this HTML instead of the text/plain table: keep every section of it one click away.
-        b.append("<details><summary style=\"font-size:85%\">full report (sizes, targets, latency)</summary>")
+        // display:list-item gives the summary back its disclosure triangle where a front end's CSS took it away
+        b.append("<details><summary style=\"font-size:85%;display:list-item;cursor:pointer\">")
+                .append("full report (sizes, targets, latency)</summary>")
                 .append("<pre style=\"font-size:85%\">").append(esc(r.toText())).append("</pre></details>");
         return b.append("</div>").toString();
     }

@@ -47,7 +47,10 @@ class IopsMagicA7KernelTest {
                         + "int half = " + BLOCKS / 2 + ";\n"
                         + "writeBlocks(\"" + file("histogram") + "\", 2 * half);",
                 "%%iops --profiler procfs --json\n"
-                        + "void nothing() { }"),
+                        + "void nothing() { }",
+                "%%iops --thread --profiler procfs --json\n"
+                        + "writeBlocks(\"" + file("throwing") + "\", 10);\n"
+                        + "if (true) throw new IllegalStateException(\"boom after 10 writes\");"),
                 Duration.ofMinutes(4), List.of("-Djava.awt.headless=true", "-D" + TestKernel.VERSION_PROPERTY + "=a7"));
         assertThat(cells.get(0).ok()).as("setup cell: %s", cells.get(0)).isTrue();
     }
@@ -78,7 +81,7 @@ class IopsMagicA7KernelTest {
         }
         assertThat(writesOf4KiB).isEqualTo(BLOCKS);
         assertThat(r.path("writeOps").asLong()).isEqualTo(BLOCKS);
-        assertThat(r.path("notes").toString()).contains(ReportSum.DETAIL_DROPPED);
+
         assertThat(c.displays().stream().filter(d -> d.has(ReportDisplay.PNG)).count()).isEqualTo(2);
     }
 
@@ -90,6 +93,16 @@ class IopsMagicA7KernelTest {
         assertThat(r.path("scope").asText()).isEqualTo("PROCESS");
         assertThat(r.path("notes").toString()).contains(IopsMagic.NOTHING_INVOKED_NOTE)
                 .contains(IopsMagic.TELEMETRY_PROCESS_NOTE);
+    }
+
+    @Test
+    void throwingCellShowsOneWindowsReportThenTheUsersExceptionOnce() throws Exception {
+        Cell c = cells.get(4);
+        assertThat(c.ok()).isFalse();
+        assertThat(c.jsonReport().path("writeOps").asLong()).isEqualTo(10);
+        assertThat(c.types().get(c.types().size() - 1)).isEqualTo("error");
+        assertThat(c.reply().path("evalue").asText()).endsWith("java.lang.IllegalStateException: boom after 10 writes")
+                .doesNotContain("RuntimeException: java.lang.IllegalStateException");
     }
 
     private static String file(String name) {

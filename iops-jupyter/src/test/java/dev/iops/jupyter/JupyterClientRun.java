@@ -158,7 +158,7 @@ final class JupyterClientRun {
         }
     }
 
-    private static Path writeKernelspec(Path dir, List<String> jvmArgs) throws IOException {
+    static Path writeKernelspec(Path dir, List<String> jvmArgs) throws IOException {
         Path root = dir.resolve("jupyter");
         Path kernelDir = Files.createDirectories(root.resolve("kernels").resolve(KERNEL));
         List<String> argv = new ArrayList<>();

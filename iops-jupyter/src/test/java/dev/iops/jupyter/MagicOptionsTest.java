@@ -32,7 +32,7 @@ class MagicOptionsTest {
     void refusesAPrefixOfAnOptionInsteadOfMatchingIt() {
         assertThatThrownBy(() -> MagicOptions.parse("%%iops", List.of("--hist"), false))
                 .isInstanceOf(MagicOptions.MagicUsageException.class)
-                .hasMessage("%%iops: unknown option '--hist'; nothing was run.\n" + MagicOptions.USAGE);
+                .hasMessage("%%iops: unknown option '--hist'; nothing was run (usage above)");
     }
 
     @Test
@@ -73,7 +73,7 @@ class MagicOptionsTest {
     @Test
     void lineMagicWithoutStatementGivesTheUsage() {
         assertThatThrownBy(() -> MagicOptions.parse("%iops", List.of("--json"), true))
-                .hasMessage("%iops: no statement to measure; nothing was run.\n" + MagicOptions.USAGE);
+                .hasMessage("%iops: no statement to measure; nothing was run (usage above)");
     }
 
     @Test

@@ -31,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
  * A minimal Jupyter kernel for the end-to-end tests: {@link BaseKernel} from jjava-jupyter 1.0-a6, JJava's magic
@@ -101,11 +100,31 @@ public class TestKernel extends StubKernel {
                 throw new RuntimeException(ex);
             }
             if (e.status() == Snippet.Status.REJECTED) {
-                String why = shell.diagnostics(e.snippet()).map(d -> d.getMessage(null)).collect(Collectors.joining("; "));
-                throw new IllegalArgumentException("does not compile: " + source.trim() + ": " + why);
+                throw new CompilationException(e);
             }
         }
         return result;
+    }
+
+    /** @return the kernel's JShell, as JJava's {@code JavaKernel.getJShell()} (a6 and a7) */
+    public JShell getJShell() {
+        return shell;
+    }
+
+    /** JJava's compile error (a6 and a7): a message that names only the snippet, and the event to ask about. */
+    public static final class CompilationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient SnippetEvent event;
+
+        CompilationException(SnippetEvent event) {
+            super("[snippet: [" + event.snippet().source().trim() + "], status: " + event.status() + "]");
+            this.event = event;
+        }
+
+        /** @return the rejected snippet's event, as JJava's {@code getBadSnippetCompilation()} */
+        public SnippetEvent getBadSnippetCompilation() {
+            return event;
+        }
     }
 
     /** Runs the kernel on the connection file {@code args[0]} until shutdown. */
