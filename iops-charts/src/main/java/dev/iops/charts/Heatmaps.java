@@ -2,6 +2,7 @@ package dev.iops.charts;
 
 import dev.iops.IopsReport;
 import dev.iops.OpKind;
+import dev.iops.SizeHistogram;
 import dev.iops.TimeSizeGrid;
 import dev.iops.Units;
 import org.knowm.xchart.HeatMapChart;
@@ -15,7 +16,6 @@ import java.awt.Graphics2D;
 import java.awt.font.FontRenderContext;
 import java.awt.font.TextLayout;
 import java.awt.geom.AffineTransform;
-import java.awt.geom.Line2D;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -107,15 +107,15 @@ final class Heatmaps {
                 }
             }
         }
-        String title = IopsCharts.capitalized(IopsCharts.kindWord(kind)) + " over time by size: "
-                + (total == 0 ? "none" : IopsCharts.ops(total)) + " in " + IopsCharts.context(report);
+        String title = IopsCharts.title(IopsCharts.capitalized(IopsCharts.kindWord(kind)) + " over time by size: "
+                + (total == 0 ? "none" : IopsCharts.ops(total)), report);
 
         // Not HeatMapChart(int, int): in XChart 4.0.3 it applies no theme, leaving colours and fonts null.
         HeatMapChart chart = new HeatMapChart(IopsCharts.WIDTH_PX, IopsCharts.HEIGHT_PX, Styler.ChartTheme.XChart);
         chart.setTitle(title);
         chart.setXAxisTitle("time since start (" + unit.symbol() + "), in " + grid.timeBins() + " slices of "
                 + Units.duration(grid.binWidth()));
-        chart.setYAxisTitle("bytes per operation (label up to 2 x label)");
+        chart.setYAxisTitle(IopsCharts.SIZE_AXIS);
         HeatMapStyler s = chart.getStyler();
         IopsCharts.style(s);
         s.setPlotGridLinesVisible(false);
@@ -145,16 +145,20 @@ final class Heatmaps {
             s.setLegendVisible(false);
             s.setYAxisTicksVisible(false);
             chart.addSeries(IopsCharts.seriesName(kind), times, sizes, cells);
-            chart.addAnnotation(new TimeTicks(span, unit));
+            chart.addAnnotation(TimeTicks.acrossPlot(span, unit));
             chart.addAnnotation(IopsCharts.emptyNote(s));
             return chart;
         }
-        for (int b = lo; b <= hi; b++) {
+        // One empty row below the smallest size and one above the largest, as the histograms have: a single size
+        // is then a band between its neighbours, not a block that fills the plot, and the rows are the histograms'.
+        int first = Math.max(0, lo - 1);
+        int last = Math.min(SizeHistogram.MAX_BUCKETS - 1, hi + 1);
+        for (int b = first; b <= last; b++) {
             sizes.add(Labels.bucket(b));
-            for (int t = 0; t < grid.timeBins(); t++) {
+            for (int t = 0; b < grid.sizeBuckets() && t < grid.timeBins(); t++) {
                 long n = kind == OpKind.READ ? grid.readOps(t, b) : grid.writeOps(t, b);
                 if (n > 0) {
-                    cells.add(new Number[] {t, b - lo, n});
+                    cells.add(new Number[] {t, b - first, n});
                 }
             }
         }
@@ -176,69 +180,9 @@ final class Heatmaps {
         s.setMax(0.5 + bands.count() * bands.width());
         s.setHeatMapDecimalValueFormatter(v -> bands.label((int) Math.round((v - 0.5) / bands.width())));
         chart.addSeries(IopsCharts.seriesName(kind), times, sizes, cells);
-        chart.addAnnotation(new TimeTicks(span, unit));
+        chart.addAnnotation(TimeTicks.acrossPlot(span, unit));
         chart.addAnnotation(new LegendTitle(bands.count()));
         return chart;
-    }
-
-    /**
-     * Round times (0, 5, 10 ms ...) drawn under the plot where they fall, with a tick mark each, in place of
-     * XChart's one label per slice.
-     */
-    static final class TimeTicks extends Annotation {
-        /** XChart's label for every slice: blank, so that nothing but the round times shows under the plot. */
-        static final String BLANK = " ";
-        /** Space between the plot and the x axis title, where the times are drawn. */
-        static final int ROOM_PX = 24;
-
-        private final long spanNanos;
-        private final Labels.TimeUnit unit;
-
-        TimeTicks(long spanNanos, Labels.TimeUnit unit) {
-            super(true);
-            this.spanNanos = spanNanos;
-            this.unit = unit;
-        }
-
-        @Override
-        public void paint(Graphics2D g) {
-            double left = getXAxisScreenValueForMin();
-            double right = getXAxisScreenValueForMax();
-            double bottom = getYAxisScreenValueForMax();
-            org.knowm.xchart.style.AxesChartStyler axes = (org.knowm.xchart.style.AxesChartStyler) styler;
-            Font font = axes.getAxisTickLabelsFont();
-            FontRenderContext frc = g.getFontRenderContext();
-            g.setColor(styler.getChartFontColor());
-            long step = roundStep(spanNanos, unit.nanos());
-            for (long t = 0; t <= spanNanos; t += step) {
-                double x = left + (right - left) * t / spanNanos;
-                g.draw(new Line2D.Double(x, bottom, x, bottom + 4));
-                TextLayout label = new TextLayout(unit.format(t), font, frc);
-                AffineTransform orig = g.getTransform();
-                g.translate(x - label.getBounds().getWidth() / 2, bottom + 4 + label.getAscent());
-                g.fill(label.getOutline(null));
-                g.setTransform(orig);
-            }
-        }
-    }
-
-    /**
-     * The step between time labels: 1, 2 or 5 times a power of ten of the axis unit, the smallest that splits the
-     * axis into at most ten steps (eleven labels).
-     *
-     * @param spanNanos  the whole axis, {@code > 0}
-     * @param unitNanos  nanoseconds per axis unit
-     * @return the step in nanoseconds, a whole number
-     */
-    static long roundStep(long spanNanos, long unitNanos) {
-        double span = (double) spanNanos / unitNanos;
-        double decade = Math.pow(10, Math.floor(Math.log10(span / 10)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (span / (m * decade) <= 10 + 1e-9) {
-                return Math.max(1, Math.round(m * decade * unitNanos));
-            }
-        }
-        return Math.max(1, Math.round(10 * decade * unitNanos));
     }
 
     /** "ops per slice" over XChart's colour legend, which has no title of its own. */

@@ -63,12 +63,14 @@ import java.util.function.ToLongFunction;
  * </ul>
  * Each histogram has three series, named {@value #READS}, {@value #WRITES} and {@value #ALL}, over the buckets
  * from one below the smallest non-empty bucket to one above the largest, labelled with each bucket's smallest
- * size in binary units ({@code 4 KiB} is the bucket of 4 KiB up to, not including, 8 KiB). Bars, unlike lines,
+ * size in binary units ({@code 4 KiB} is the bucket of 4 KiB up to, not including, 8 KiB; the axis title says
+ * {@value #SIZE_AXIS}). Bars, unlike lines,
  * show a single bucket too: 1000 writes of 4096 bytes draw one visible bar. The y axis unit is chosen from the
  * tallest bar ({@code KiB}, {@code MiB}, ... for bytes; thousands or millions for large counts) and named in the
  * axis title; series values are in that unit. Operation counts that span two decades or more go on a log axis
- * instead, so that rare sizes stay visible. Titles carry the totals drawn, the elapsed time, the profiler
- * and the scope. A report of zero operations gives a chart whose title and plot say so.
+ * instead, so that rare sizes stay visible. Titles carry the totals drawn, the elapsed time (none for a report
+ * without one, such as a trace without timestamps), the profiler and the scope; a profiler name too long for the
+ * chart loses its middle to an ellipsis. A report of zero operations gives a chart whose title and plot say so.
  *
  * <p>Every chart is {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels; the two-panel images and files are twice as
  * wide.
@@ -125,11 +127,19 @@ public final class IopsCharts {
     /** What a chart of a report without operations says in its plot. */
     static final String EMPTY_NOTE = "No read or write operations were measured.";
 
-    /** X axis title of both histograms. */
-    static final String SIZE_AXIS = "bytes per operation (power-of-two buckets: label up to 2 x label)";
+    /**
+     * Title of the size axis of the histograms and the heatmaps. A bucket is labelled with its smallest size, so
+     * the 4 KiB bar counts the operations of 4 KiB up to, not including, 8 KiB: their sizes rounded down.
+     */
+    static final String SIZE_AXIS = "bytes per operation, rounded down to a power of two";
 
     // Okabe-Ito colours: told apart by colour-blind readers too; "all" is a neutral grey behind the two kinds.
     private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    /**
+     * The widest a title may be. XChart centres a title on the plot, which the y axis pushes right of the chart's
+     * centre by about 45 pixels: a title this wide still ends inside the chart.
+     */
+    static final int TITLE_MAX_PX = WIDTH_PX - 90;
     private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -202,8 +212,7 @@ public final class IopsCharts {
         // Counts often span decades (one end-of-file read beside thousands of block reads); on a linear axis the
         // rare sizes would draw bars under a pixel tall, so then a log axis keeps every non-empty bucket visible.
         boolean log = !h.isEmpty() && max >= LOG_RATIO * min;
-        String title = "Operations by size: " + (h.isEmpty() ? "no operations" : ops(h.totalOps()))
-                + " in " + context(report);
+        String title = title("Operations by size: " + (h.isEmpty() ? "no operations" : ops(h.totalOps())), report);
         if (log) {
             return histogramChart(title, "operations (log scale)", h, b -> b.readOps(), b -> b.writeOps(),
                     b -> b.totalOps(), "#,##0", true);
@@ -232,8 +241,7 @@ public final class IopsCharts {
         Labels.ByteUnit unit = Labels.ByteUnit.forMax(max);
         String yTitle = unit.divisor() == 1 ? "total bytes" : "total bytes (" + unit.symbol() + ")";
         long total = h.bytesRead() + h.bytesWritten();
-        String title = "Bytes by size: " + (h.isEmpty() ? "no operations" : Units.bytes(total)) + " in "
-                + context(report);
+        String title = title("Bytes by size: " + (h.isEmpty() ? "no operations" : Units.bytes(total)), report);
         return histogramChart(title, yTitle, h, b -> unit.scale(b.readBytes()), b -> unit.scale(b.writeBytes()),
                 b -> unit.scale(b.totalBytes()), "#,##0.##", false);
     }
@@ -242,7 +250,8 @@ public final class IopsCharts {
      * Operations of one kind by time and size: one column per time slice of the block, one row per size bucket,
      * colour = operations of that kind that started in that cell. Reads and writes never share a grid: draw one
      * panel per kind ({@link #renderHeatmaps(IopsReport)} puts them side by side). Both panels of a report have the
-     * same rows (every size either kind used, from the smallest to the largest) and the same colour bands, so a
+     * same rows (every size either kind used, from the smallest to the largest, and one empty row on each side as
+     * the histograms have, so a single size is a band rather than the whole plot) and the same colour bands, so a
      * colour means the same count in both.
      *
      * <p>Colour bands are ranges of whole counts that do not overlap ({@code 1–4}, {@code 5–8}, ... up to the
@@ -250,7 +259,7 @@ public final class IopsCharts {
      * {@code "ops per slice"}. Empty cells are left blank. Title:
      * {@code "Writes over time by size: 1,000 ops in 12.34 ms (strace, thread)"}; x axis
      * {@code "time since start (ms), in 50 slices of 246.9 µs"}, with ticks at round times (0, 5, 10 ...) where
-     * they fall; y axis {@code "bytes per operation (label up to 2 x label)"}, every row labelled with its bucket's
+     * they fall; y axis {@value #SIZE_AXIS}, every row labelled with its bucket's
      * smallest size as in {@link #sizeHistogram(IopsReport)}. The series is named {@value #READS} or
      * {@value #WRITES}; its cells are {@code {time slice, row, operations}}.
      *
@@ -271,8 +280,9 @@ public final class IopsCharts {
      * point per slice start plus one at the end of the last slice, which repeats the last value; x in the unit of
      * the x axis title ({@code "time since start (ms), one value per slice of 246.9 µs"}), y in operations per
      * second, or thousands / millions of them when the busiest slice reaches 100,000 / 100,000,000 per second (the
-     * y axis title says which). Title: {@code "IOPS over time: 1,000 reads, 1,000 writes in 12.34 ms (strace,
-     * thread)"}.
+     * y axis title says which). The x axis runs from 0 to the end of the last slice, no further, with labels at
+     * round times within it (0, 5, 10 ...); the y axis tops at the next round value above the busiest slice.
+     * Title: {@code "IOPS over time: 1,000 reads, 1,000 writes in 12.34 ms (strace, thread)"}.
      *
      * @param report a report whose detail has a timeline that keeps kinds apart, not {@code null}
      * @return a new chart of {@value #WIDTH_PX} x {@value #HEIGHT_PX} pixels, owned by the caller
@@ -469,7 +479,7 @@ public final class IopsCharts {
                 s.setYAxisMin(0.5);
             } else {
                 // A round top lets XChart place round ticks; left to itself it ticks 7.81 MiB at 0, 3.91 and 7.81.
-                s.setYAxisMax(niceCeiling(max));
+                s.setYAxisMax(roundTopAbove(max));
             }
         }
         chart.addSeries(READS, labels, r);
@@ -518,6 +528,21 @@ public final class IopsCharts {
     }
 
     /**
+     * The top of a linear y axis: {@link #niceCeiling} of the tallest value, or the next round number when the
+     * tallest value is round itself. XChart ticks an axis whose values, with its ends, are equally spaced at those
+     * values only: one bar of 1,000 gave the ticks 0 and 1,000 and nothing between, and rates of 1,000, 2,000 ...
+     * 20,000 a label every 1,000. A top above the tallest value breaks that spacing, and keeps the tallest bar or
+     * step off the plot's upper edge.
+     *
+     * @param v the tallest value, {@code > 0}
+     * @return a round value, {@code > v}
+     */
+    static double roundTopAbove(double v) {
+        double top = niceCeiling(v);
+        return top > v * (1 + 1e-9) ? top : niceCeiling(top * (1 + 1e-6));
+    }
+
+    /**
      * The "nothing measured" note, centred on a chart of the default size. Screen coordinates because a chart
      * without data has no meaningful data coordinates.
      */
@@ -548,7 +573,8 @@ public final class IopsCharts {
         s.setAxisTickLabelsFont(TICK_FONT);
         s.setLegendFont(LEGEND_FONT);
         s.setLegendBorderColor(GRID_COLOR);
-        // XChart's heatmap theme leaves the annotation panel without font or colours; the "no operations" note needs them.
+        // XChart's heatmap theme leaves the annotation panel without font or colours; the "no operations" note needs
+        // them.
         s.setAnnotationTextPanelFont(NOTE_FONT);
         s.setAnnotationTextPanelFontColor(TEXT_COLOR);
         s.setAnnotationTextPanelBackgroundColor(new Color(0xF4F4F4));
@@ -564,10 +590,37 @@ public final class IopsCharts {
         return Units.count(n) + (n == 1 ? " op" : " ops");
     }
 
-    /** {@code "12.34 ms (strace, thread)"}: what every title says after its totals. */
-    static String context(IopsReport report) {
-        return Units.duration(report.elapsed()) + " (" + report.profiler() + ", "
-                + report.scope().name().toLowerCase(Locale.ROOT) + ")";
+    /**
+     * A chart's title: what it shows, then the elapsed time, profiler and scope, as
+     * {@code "Operations by size: 2,000 ops in 12.34 ms (strace, thread)"}. A report without an elapsed time (a
+     * trace read from a file whose lines have no timestamps) says no time rather than "in 0 ns". A profiler name too
+     * long for the chart's width (a custom provider's, a path) loses its middle to an ellipsis, so the title stays
+     * on its own chart.
+     *
+     * @param what   the chart and its totals, e.g. {@code "Operations by size: 2,000 ops"}
+     * @param report the report drawn
+     * @return the title, at most {@link #TITLE_MAX_PX} wide in the title font
+     */
+    static String title(String what, IopsReport report) {
+        String time = report.elapsed().isZero() ? "" : " in " + Units.duration(report.elapsed());
+        String scope = ", " + report.scope().name().toLowerCase(Locale.ROOT) + ")";
+        String profiler = report.profiler();
+        String title = what + time + " (" + profiler + scope;
+        int keep = profiler.length();
+        while (width(title) > TITLE_MAX_PX && keep > 2) {
+            keep--;
+            // Both ends stay: a path keeps its root and its file name, a name its prefix and its variant.
+            int head = (keep + 1) / 2;
+            title = what + time + " (" + profiler.substring(0, head) + "\u2026"
+                    + profiler.substring(profiler.length() - (keep - head)) + scope;
+        }
+        return title;
+    }
+
+    /** Width of a title in the title font, in pixels. */
+    static double width(String title) {
+        // Measured as XChart measures its title.
+        return new TextLayout(title, TITLE_FONT, new FontRenderContext(null, true, false)).getBounds().getWidth();
     }
 
     /** Smallest non-zero read or write count of a bucket, or 0 for an empty histogram. */
@@ -604,8 +657,8 @@ public final class IopsCharts {
         Objects.requireNonNull(report, "report");
         Optional<TimeSizeGrid> grid = report.detail().flatMap(OpDetail::timeline);
         return grid.orElseThrow(() -> new IllegalArgumentException(
-                "the report from profiler '" + report.profiler() + "' has no time x size grid, so there is no"
-                        + " heatmap to draw: the profiler did not timestamp operations. Measure with a profiler"
+                "the report from profiler '" + report.profiler() + "' has no time x size grid, so there is"
+                        + " nothing over time to draw: the profiler did not timestamp operations. Measure with a profiler"
                         + " that has Capability.TIMELINE (see Iops.profilers()), or chart the histograms instead."));
     }
 

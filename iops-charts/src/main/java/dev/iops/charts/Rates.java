@@ -64,15 +64,15 @@ final class Rates {
             Labels.ByteUnit unit = Labels.ByteUnit.forMax((long) Math.min(Long.MAX_VALUE, maxPerSecond));
             yTitle = "throughput (" + unit.symbol() + "/s)";
             divisor = unit.divisor();
-            title = "Throughput over time: " + Units.bytes(totalReads) + " read, " + Units.bytes(totalWrites)
-                    + " written in " + IopsCharts.context(report);
+            title = IopsCharts.title("Throughput over time: " + Units.bytes(totalReads) + " read, "
+                    + Units.bytes(totalWrites) + " written", report);
         } else {
             Labels.CountUnit unit = Labels.CountUnit.forMax((long) Math.min(Long.MAX_VALUE, maxPerSecond));
             yTitle = unit.name().isEmpty() ? "IOPS (operations per second)"
                     : "IOPS (" + unit.name() + " of operations per second)";
             divisor = unit.divisor();
-            title = "IOPS over time: " + Units.count(totalReads) + " reads, " + Units.count(totalWrites)
-                    + " writes in " + IopsCharts.context(report);
+            title = IopsCharts.title("IOPS over time: " + Units.count(totalReads) + " reads, "
+                    + Units.count(totalWrites) + " writes", report);
         }
 
         XYChart chart = new XYChart(IopsCharts.WIDTH_PX, IopsCharts.HEIGHT_PX, Styler.ChartTheme.XChart);
@@ -87,17 +87,18 @@ final class Rates {
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
         s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setPlotGridVerticalLinesVisible(false);
+        // The axis ends where the last slice ends: a round end past it (40 ms for a 37.12 ms block) would draw
+        // time in which nothing was measured. XChart would then tick the slices' own times (4.256, 8.513 ...), so
+        // its x labels are off and TimeTicks draws round times (0, 5 ... 35) at their place instead, as on the
+        // heatmaps.
         s.setXAxisMin(0.0);
-        // A round end (60 ms for a 53.2 ms block) lets XChart tick round times; at the block's own end it ticks
-        // 4.256, 8.513 ...
-        s.setXAxisMax(IopsCharts.niceCeiling((double) span / time.nanos()));
+        s.setXAxisMax((double) span / time.nanos());
+        s.setXAxisTicksVisible(false);
+        s.setAxisTitlePadding(TimeTicks.ROOM_PX);
         s.setYAxisMin(0.0);
-        s.setYAxisMax(max == 0 ? 1.0 : IopsCharts.niceCeiling(maxPerSecond / divisor));
+        s.setYAxisMax(max == 0 ? 1.0 : IopsCharts.roundTopAbove(maxPerSecond / divisor));
         s.setYAxisDecimalPattern("#,##0.##");
-        s.setXAxisDecimalPattern("#,##0.###");
         s.setMarkerSize(0);
-        // XChart's default hint puts a label every few dozen pixels (0, 0.4, 0.8 ...); fewer read better.
-        s.setXAxisTickMarkSpacingHint(90);
 
         // A step series holds its value until the next point: one point at the start of each slice, and one more
         // at the end of the last slice so that it, too, is drawn across its width.
@@ -116,6 +117,7 @@ final class Rates {
             series.setMarker(SeriesMarkers.NONE);
             series.setLineWidth(2f);
         }
+        chart.addAnnotation(TimeTicks.onXValues(span, time));
         if (totalReads + totalWrites == 0) {
             s.setLegendVisible(false);
             chart.addAnnotation(IopsCharts.emptyNote(s));

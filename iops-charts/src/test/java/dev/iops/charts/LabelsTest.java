@@ -74,12 +74,12 @@ class LabelsTest {
     @Test
     void timeTicksFallOnRoundValues() {
         // 50 slices of 326.1 µs (a 16.305 ms block): every 2 ms, not 16.305 / 32.61.
-        assertThat(Heatmaps.roundStep(16_305_000, 1_000_000)).isEqualTo(2_000_000);
-        assertThat(Heatmaps.roundStep(250_000_000, 1_000_000)).isEqualTo(50_000_000);
-        assertThat(Heatmaps.roundStep(10_000_000, 1_000_000)).isEqualTo(1_000_000);
-        assertThat(Heatmaps.roundStep(850_000, 1_000)).isEqualTo(100_000);
-        assertThat(Heatmaps.roundStep(21_000_000, 1_000_000)).isEqualTo(5_000_000);
-        assertThat(Heatmaps.roundStep(3_000_000_000L, 1_000_000_000)).isEqualTo(500_000_000);
+        assertThat(TimeTicks.roundStep(16_305_000, 1_000_000)).isEqualTo(2_000_000);
+        assertThat(TimeTicks.roundStep(250_000_000, 1_000_000)).isEqualTo(50_000_000);
+        assertThat(TimeTicks.roundStep(10_000_000, 1_000_000)).isEqualTo(1_000_000);
+        assertThat(TimeTicks.roundStep(850_000, 1_000)).isEqualTo(100_000);
+        assertThat(TimeTicks.roundStep(21_000_000, 1_000_000)).isEqualTo(5_000_000);
+        assertThat(TimeTicks.roundStep(3_000_000_000L, 1_000_000_000)).isEqualTo(500_000_000);
     }
 
     @Test

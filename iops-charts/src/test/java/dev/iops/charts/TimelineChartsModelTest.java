@@ -2,6 +2,7 @@ package dev.iops.charts;
 
 import dev.iops.IopsReport;
 import dev.iops.OpKind;
+import dev.iops.Scope;
 import dev.iops.TimeSizeGrid;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.HeatMapChart;
@@ -22,7 +23,7 @@ class TimelineChartsModelTest {
     private static final double MIB = 1024.0 * 1024.0;
     private static final List<String> MIXED_ROWS = List.of("0 B", "1 B", "2 B", "4 B", "8 B", "16 B", "32 B", "64 B",
             "128 B", "256 B", "512 B", "1 KiB", "2 KiB", "4 KiB", "8 KiB", "16 KiB", "32 KiB", "64 KiB", "128 KiB",
-            "256 KiB", "512 KiB", "1 MiB");
+            "256 KiB", "512 KiB", "1 MiB", "2 MiB");
 
     @Test
     void readsAndWritesGetAHeatmapEachWithOnlyTheirOwnCells() {
@@ -45,8 +46,9 @@ class TimelineChartsModelTest {
         for (OpKind kind : OpKind.values()) {
             HeatMapChart chart = IopsCharts.heatmap(Reports.mixed(), kind);
             assertThat(chart.getXAxisTitle()).isEqualTo("time since start (ms), in 4 slices of 62.50 ms");
-            assertThat(chart.getYAxisTitle()).isEqualTo("bytes per operation (label up to 2 x label)");
-            // Every size row has its own label, in order, whichever kind used it.
+            assertThat(chart.getYAxisTitle()).isEqualTo("bytes per operation, rounded down to a power of two");
+            // Every size row has its own label, in order, whichever kind used it, and one empty row above the
+            // largest size (there is none below 0 B), as the histograms show.
             assertThat(new ArrayList<Object>(chart.getHeatMapSeries().getYData()))
                     .containsExactlyElementsOf(new ArrayList<Object>(MIXED_ROWS));
             assertThat(chart.getHeatMapSeries().getXData()).hasSize(4);
@@ -67,9 +69,10 @@ class TimelineChartsModelTest {
         HeatMapChart reads = IopsCharts.heatmap(writesOnly, OpKind.READ);
 
         assertThat(reads.getTitle()).isEqualTo("Reads over time by size: none in 12.35 ms (strace, thread)");
-        assertThat(new ArrayList<Object>(reads.getHeatMapSeries().getYData())).containsExactly("4 KiB");
+        assertThat(new ArrayList<Object>(reads.getHeatMapSeries().getYData()))
+                .containsExactly("2 KiB", "4 KiB", "8 KiB");
         assertThat(cells(IopsCharts.heatmap(writesOnly, OpKind.WRITE)))
-                .containsExactly(List.of(0L, 0L, 1000L));
+                .containsExactly(List.of(0L, 1L, 1000L));
     }
 
     @Test
@@ -89,7 +92,68 @@ class TimelineChartsModelTest {
         // 2, 2, 25, 5 reads and 1, 1, 0, 13 writes in slices of 1/16 s.
         assertThat(reads.getYData()).containsExactly(32, 32, 400, 80, 80);
         assertThat(writes.getYData()).containsExactly(16, 16, 0, 208, 208);
-        assertThat(chart.getStyler().getYAxisMax()).isEqualTo(400.0);
+        assertThat(chart.getStyler().getYAxisMax()).isEqualTo(500.0);
+    }
+
+    @Test
+    void rateChartsEndWhereTheLastSliceEndsWithRoundTimesUpToIt() {
+        // 50 slices of 246,914 ns: the block's timeline ends at 12.3457 ms, not at a round 15 ms.
+        for (XYChart chart : List.of(IopsCharts.iopsOverTime(Reports.singleSizeTimeline()),
+                IopsCharts.throughputOverTime(Reports.singleSizeTimeline()))) {
+            double[] x = chart.getSeries("writes").getXData();
+            assertThat(chart.getStyler().getXAxisMin()).isEqualTo(0.0);
+            assertThat(chart.getStyler().getXAxisMax()).isEqualTo(x[x.length - 1]).isEqualTo(12.3457);
+            // XChart's own x labels would stand on the slices (0, 1.235, 2.469 ...); the round times replace them.
+            assertThat(chart.getStyler().isXAxisTicksVisible()).isFalse();
+        }
+        assertThat(TimeTicks.labels(12_345_700, Labels.TimeUnit.forSpan(Duration.ofNanos(12_345_700))))
+                .containsExactly("0", "2", "4", "6", "8", "10", "12");
+        assertThat(TimeTicks.labels(37_120_000, Labels.TimeUnit.forSpan(Duration.ofNanos(37_120_000))))
+                .containsExactly("0", "5", "10", "15", "20", "25", "30", "35");
+    }
+
+    @Test
+    void oneSizeIsABandBetweenEmptyNeighboursNotABlockThatFillsThePlot() {
+        HeatMapChart writes = IopsCharts.heatmap(Reports.singleSizeTimeline(), OpKind.WRITE);
+
+        assertThat(new ArrayList<Object>(writes.getHeatMapSeries().getYData()))
+                .containsExactly("2 KiB", "4 KiB", "8 KiB");
+        // The 1000 writes of 4 KiB sit in the middle row.
+        assertThat(cells(writes)).containsExactly(List.of(0L, 1L, 1000L));
+    }
+
+    @Test
+    void aReportWithoutElapsedTimeSaysNoTimeRatherThanZero() {
+        IopsReport untimed = Reports.withHistogram("strace", Scope.PROCESS, Duration.ZERO,
+                Reports.singleSize().histogram().orElseThrow()).withDetail(Reports.singleSizeTimeline().detail()
+                .orElseThrow());
+
+        assertThat(IopsCharts.sizeHistogram(untimed).getTitle())
+                .isEqualTo("Operations by size: 1,000 ops (strace, process)");
+        assertThat(IopsCharts.heatmap(untimed, OpKind.WRITE).getTitle())
+                .isEqualTo("Writes over time by size: 1,000 ops (strace, process)");
+        assertThat(IopsCharts.iopsOverTime(untimed).getTitle())
+                .isEqualTo("IOPS over time: 0 reads, 1,000 writes (strace, process)");
+    }
+
+    @Test
+    void aProfilerNameTooLongForTheChartLosesItsMiddleNotItsEnds() {
+        String name = "trace:/home/someone/projects/a/very/long/path/to/the/traces/2024-06-01/app-server-42.strace";
+        IopsReport report = Reports.withHistogram(name, Scope.PROCESS, Duration.ofMillis(12),
+                Reports.singleSize().histogram().orElseThrow()).withDetail(Reports.singleSizeTimeline().detail()
+                .orElseThrow());
+
+        List<String> titles = List.of(IopsCharts.sizeHistogram(report).getTitle(),
+                IopsCharts.bytesHistogram(report).getTitle(), IopsCharts.heatmap(report, OpKind.READ).getTitle(),
+                IopsCharts.iopsOverTime(report).getTitle(), IopsCharts.throughputOverTime(report).getTitle());
+        for (String title : titles) {
+            assertThat(IopsCharts.width(title)).as(title).isLessThanOrEqualTo(IopsCharts.TITLE_MAX_PX);
+            assertThat(title).contains(" in 12.00 ms (trace:/", "\u2026").endsWith("strace, process)");
+        }
+        assertThat(titles.get(0)).startsWith("Operations by size: 1,000 ops in 12.00 ms (trace:/home/");
+        // A short name stays whole, however long the rest of the title.
+        assertThat(IopsCharts.throughputOverTime(Reports.mixed()).getTitle())
+                .isEqualTo("Throughput over time: 121.3 KiB read, 3.0 MiB written in 250.00 ms (strace, process)");
     }
 
     @Test
@@ -125,7 +189,8 @@ class TimelineChartsModelTest {
         assertThat(reads[25]).isCloseTo(200.0, within(1e-9));
         // The read of 0 bytes at end of file is one more read in the last slice.
         assertThat(reads[49]).isCloseTo(205.0, within(1e-9));
-        assertThat(chart.getTitle()).isEqualTo("IOPS over time: 1,001 reads, 1,000 writes in 10.00 ms (strace, thread)");
+        assertThat(chart.getTitle())
+                .isEqualTo("IOPS over time: 1,001 reads, 1,000 writes in 10.00 ms (strace, thread)");
     }
 
     @Test
@@ -146,8 +211,8 @@ class TimelineChartsModelTest {
 
     @Test
     void reportsWithoutTimelineAreRefusedNamingTheProfilerAndTheFix() {
-        String expected = "the report from profiler 'strace' has no time x size grid, so there is no"
-                + " heatmap to draw: the profiler did not timestamp operations. Measure with a profiler"
+        String expected = "the report from profiler 'strace' has no time x size grid, so there is"
+                + " nothing over time to draw: the profiler did not timestamp operations. Measure with a profiler"
                 + " that has Capability.TIMELINE (see Iops.profilers()), or chart the histograms instead.";
 
         assertThatThrownBy(() -> IopsCharts.heatmap(Reports.singleSize(), OpKind.READ))

@@ -114,6 +114,29 @@ class TimelineChartsRenderTest {
         }
     }
 
+    @Test
+    void rateChartsLabelRoundTimesOnlyUpToTheEndOfTheData(@TempDir Path tmp) throws Exception {
+        // The timeline ends at 12.35 ms: under each plot (y > 420, below the y axis' 0) the time axis says 0, 2 ...
+        // 12, and nothing past the data.
+        IopsCharts.save(Reports.singleSizeTimeline(), tmp, IopsCharts.Format.SVG);
+        List<Placed> texts = placedTexts(parse(tmp.resolve("iops-rates-over-time.svg")));
+
+        for (String t : List.of("0", "2", "4", "6", "8", "10", "12")) {
+            for (int panel = 0; panel < 2; panel++) {
+                boolean left = panel == 0;
+                assertThat(texts.stream().filter(x -> x.text.equals(t) && x.y > 420 && (x.x < 800) == left))
+                        .as("time %s in panel %d", t, panel).hasSize(1);
+            }
+        }
+        assertThat(texts).noneMatch(x -> x.y > 420 && (x.text.equals("14") || x.text.equals("15")));
+        // The labels stand in order, left to right.
+        List<Double> xs = new ArrayList<>();
+        for (String t : List.of("0", "2", "4", "6", "8", "10", "12")) {
+            xs.add(texts.stream().filter(x -> x.text.equals(t) && x.y > 420 && x.x < 800).findFirst().orElseThrow().x);
+        }
+        assertThat(xs).isSorted();
+    }
+
     private static int topmost(BufferedImage image, int x, int rgb) {
         for (int y = 0; y < image.getHeight(); y++) {
             if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
@@ -129,7 +152,7 @@ class TimelineChartsRenderTest {
 
         assertThat(texts(parse(tmp.resolve("iops-ops-by-size.svg"))))
                 .contains("Operations by size: 49 ops in 250.00 ms (strace, process)", "operations",
-                        "bytes per operation (power-of-two buckets: label up to 2 x label)",
+                        "bytes per operation, rounded down to a power of two",
                         "0 B", "4 KiB", "1 MiB", "2 MiB", "reads", "writes", "all");
         assertThat(texts(parse(tmp.resolve("iops-rates-over-time.svg"))))
                 .contains("IOPS over time: 34 reads, 15 writes in 250.00 ms (strace, process)",
