@@ -121,6 +121,7 @@ final class PerfData {
     private static final long SAMPLE_RAW = 1 << 10;
     private static final long SAMPLE_IDENTIFIER = 1 << 16;
     private static final int BUFFER = 1 << 20;
+    private static final int MAX_RECORD = 1 << 16;
 
     /** One event waiting for its round to be released. */
     private static final class Event {
@@ -471,7 +472,9 @@ final class PerfData {
      * record too short to be one ends the reading: with an {@link IOException} live, with a note offline.
      */
     private long readData(FileChannel file, long offset, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        // offline, a small file gets a small buffer; never smaller than the largest record (64 KiB)
+        int capacity = offline ? (int) Math.min(BUFFER, Math.max(MAX_RECORD, size)) : BUFFER;
+        ByteBuffer buf = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
         buf.flip();
         long position = offset;
         long end = offset + size;

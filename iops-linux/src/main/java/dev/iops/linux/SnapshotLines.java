@@ -53,7 +53,7 @@ final class SnapshotLines {
         void longLineEnd(boolean read);
     }
 
-    private final byte[] buf = new byte[BUFFER];
+    private byte[] buf;
     private long size;
     private long sizeAtEnd;
     private long position;
@@ -80,6 +80,7 @@ final class SnapshotLines {
     void read(Path path, Sink sink) throws IOException {
         try (TraceFile file = TraceFile.open(path)) {
             size = file.size(); // the snapshot: what is appended from now on is not read
+            buf = new byte[(int) Math.min(BUFFER, size + 1)]; // a small file fits whole: none of its lines is long
             int filled = 0;
             int scanned = 0;
             boolean inLong = false;

@@ -84,7 +84,7 @@ public final class StraceTraceFormat implements TraceFormat {
     static long read(Path trace, OpSink sink, List<String> notes) throws IOException {
         PlausibleSizes plausible = new PlausibleSizes(sink);
         TraceWindow window = new TraceWindow(null, null, false, Set.of(), plausible);
-        StraceLongLine longLine = new StraceLongLine();
+        StraceLongLine[] longLine = {null}; // 1 MiB: made for the first long line only
         SnapshotLines lines = new SnapshotLines();
         long[] count = {0};
         lines.read(trace, new SnapshotLines.Sink() {
@@ -100,12 +100,15 @@ public final class StraceTraceFormat implements TraceFormat {
 
             @Override
             public void longLineStart() {
-                longLine.start();
+                if (longLine[0] == null) {
+                    longLine[0] = new StraceLongLine();
+                }
+                longLine[0].start();
             }
 
             @Override
             public void piece(byte[] b, int from, int to) {
-                longLine.piece(b, from, to);
+                longLine[0].piece(b, from, to);
             }
 
             @Override
@@ -113,8 +116,8 @@ public final class StraceTraceFormat implements TraceFormat {
                 if (!read) {
                     return;
                 }
-                if (longLine.fits()) {
-                    line(longLine.bytes(), 0, longLine.length());
+                if (longLine[0].fits()) {
+                    line(longLine[0].bytes(), 0, longLine[0].length());
                 } else {
                     count[0]++;
                     lines.skipped();
