@@ -95,9 +95,9 @@ public final class TraceAnalysis {
         notes.add("read from " + trace + " (" + format.name() + " trace, " + format.recordedBy() + ")");
         notes.addAll(result.notes());
         if (sink.dropped > 0) {
-            notes.add(format.name() + ": " + Units.count(sink.dropped) + (sink.dropped == 1 ? " operation was"
-                    : " operations were") + " not counted: its size would carry the byte totals past "
-                    + Units.count(Long.MAX_VALUE) + " B; the trace is damaged");
+            notes.add(format.name() + ": " + Units.count(sink.dropped) + (sink.dropped == 1
+                    ? " operation was not counted: its size" : " operations were not counted: their sizes")
+                    + " would carry the byte totals past " + Units.count(Long.MAX_VALUE) + " B; the trace is damaged");
         }
         IoTotals t = aggregator.totals();
         return new IopsReport(format.name(), Scope.PROCESS, Duration.ZERO, t.readOps(), t.writeOps(),
