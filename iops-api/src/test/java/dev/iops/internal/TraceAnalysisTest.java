@@ -133,7 +133,8 @@ class TraceAnalysisTest {
         assertThat(TraceAnalysis.describe(cut, cut.length - 1)).as("a head that ends inside a character")
                 .isEqualTo("its first line: \"a\"");
         byte[] latin1 = "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(TraceAnalysis.describe(latin1, latin1.length)).startsWith("it is binary; its first bytes: 63 61 66 e9");
+        assertThat(TraceAnalysis.describe(latin1, latin1.length))
+                .startsWith("it is binary; its first bytes: 63 61 66 e9");
         byte[] blank = "   \n".getBytes(StandardCharsets.US_ASCII);
         assertThat(TraceAnalysis.describe(blank, blank.length)).isEqualTo("its first line is blank");
     }

@@ -1,5 +1,6 @@
 package dev.iops.linux;
 
+import dev.iops.Units;
 import dev.iops.spi.SelfIo;
 
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the {@code raw_syscalls} samples of a {@code perf.data} file written by the provider's own
@@ -17,7 +20,8 @@ import java.util.List;
  *
  * <p>The format, from perf's {@code perf.data-file-format.txt} and {@code linux/perf_event.h}: a header
  * ({@code PERFILE2}, the attribute and data sections), one {@code perf_event_attr} per event (the command's
- * order: {@code sys_enter}, then {@code sys_exit}) with the ids of its samples, then records. Samples carry the fields their attribute's
+ * order: the provider's is {@code sys_enter}, then {@code sys_exit}) with the ids of its samples, then records, then
+ * feature sections (the events' names among them). Samples carry the fields their attribute's
  * {@code sample_type} names, in the kernel's fixed order, ending with the tracepoint's raw data: {@code long id}
  * at offset 8, then {@code args[6]} ({@code sys_enter}) or {@code long ret} ({@code sys_exit}) at offset 16. perf
  * writes each CPU's buffer in turn, so records are only ordered between {@code FINISHED_ROUND} markers: events are
@@ -27,11 +31,11 @@ import java.util.List;
  * <p>Reads through a 1 MiB buffer, booked as the library's own I/O. Memory: the events of two rounds.
  * Not thread-safe; one use per instance.
  *
- * <p>A file recorded elsewhere ({@link #readOffline}) is never read silently wrong: every size in its header is checked against the file before anything is allocated (memory stays
- * bounded whatever the header claims); the two events are found by their names ({@code EVENT_DESC}), in any
- * order, or in a file perf did not finish (no names, data size 0) by their sizes; the records are read up to the
- * file's size when the reading began; damaged records end the reading with a note, and at most
- * {@link #MAX_QUEUED} events wait for their round. What is skipped is said in notes.
+ * <p>A file recorded elsewhere ({@link #readOffline}) is never read silently wrong: every size in its header is
+ * checked against the file before anything is allocated (memory stays bounded whatever the header claims); the two
+ * events are found by their names ({@code EVENT_DESC}), in any order, or in a file perf did not finish (no names,
+ * data size 0) by their sizes; the records are read up to the file's size when the reading began; a damaged record
+ * ends the reading, and at most {@link #MAX_QUEUED} events wait for their round. Notes say what was skipped.
  */
 final class PerfData {
     /** Receives the events in time order. */
@@ -87,6 +91,8 @@ final class PerfData {
     /** The most events queued before the oldest half is released, in a file recorded elsewhere. */
     static final int MAX_QUEUED = 1 << 17;
     private static final String RECORD_AGAIN = "Record it again, or check that it was copied whole";
+    private static final String RECORD_WITH_SYSCALLS = "Record with perf record -e raw_syscalls:sys_enter -e "
+            + "raw_syscalls:sys_exit";
     private static final String ENTER_NAME = "raw_syscalls:sys_enter";
     private static final String EXIT_NAME = "raw_syscalls:sys_exit";
     private static final int OLD_HEADER_BYTES = 72; // perf.data files from before feature sections
@@ -152,7 +158,7 @@ final class PerfData {
     private long[] sampleTypes;
     private int[] attrTypes;
     private long[][] ids;
-    private java.util.Map<Long, Integer> attrById;
+    private Map<Long, Integer> attrById;
     private int enterAttr = 0;
     private int exitAttr = 1;
     private boolean rolesBySize;
@@ -166,7 +172,6 @@ final class PerfData {
     private long compressed;
     private long damagedAt = -1;
     private int damagedSize;
-    private long cutRecordBytes;
 
     private PerfData(Events sink, boolean offline) {
         this.sink = sink;
@@ -211,8 +216,8 @@ final class PerfData {
                     + "still running); the records up to the file's end were read");
         } else if (h.dataSize() > size - start) {
             end = size;
-            notes.add(format + ": the header says " + dev.iops.Units.count(h.dataSize()) + " B of records, but the "
-                    + "file ends after " + dev.iops.Units.count(size - start) + " B of them (it was cut): those were "
+            notes.add(format + ": the header says " + Units.count(h.dataSize()) + " B of records, but the "
+                    + "file ends after " + Units.count(size - start) + " B of them (it was cut): those were "
                     + "read");
         } else {
             end = start + h.dataSize();
@@ -222,8 +227,8 @@ final class PerfData {
         d.offlineNotes(format, readTo, end, notes);
         long sizeAtEnd = file.size();
         if (h.dataSize() == 0 && sizeAtEnd > size) {
-            notes.add(format + ": read up to " + dev.iops.Units.count(size) + " B, the file's size when the reading "
-                    + "began; it grew while it was read, to " + dev.iops.Units.count(sizeAtEnd) + " B: the rest was "
+            notes.add(format + ": read up to " + Units.count(size) + " B, the file's size when the reading "
+                    + "began; it grew while it was read, to " + Units.count(sizeAtEnd) + " B: the rest was "
                     + "not read");
         }
         return new Summary(d.samples, d.lost, d.skipped);
@@ -323,7 +328,7 @@ final class PerfData {
             }
         }
         if (totalIds > 64) {
-            attrById = new java.util.HashMap<>();
+            attrById = new HashMap<>();
             for (int i = ids.length - 1; i >= 0; i--) {
                 for (long id : ids[i]) {
                     attrById.put(id, i); // the first event that has the id wins, as in the linear search
@@ -336,9 +341,6 @@ final class PerfData {
         }
         return new Header(headerSize, dataOffset, dataSize, h);
     }
-
-    private static final String RECORD_WITH_SYSCALLS = "Record with perf record -e raw_syscalls:sys_enter -e "
-            + "raw_syscalls:sys_exit";
 
     private static DamagedException notTracepoints(int i) {
         return new DamagedException("perf.data event " + i + " is not a tracepoint; expected raw_syscalls:sys_enter "
@@ -446,23 +448,23 @@ final class PerfData {
     /** The notes of what an offline read skipped. */
     private void offlineNotes(String format, long readTo, long end, List<String> notes) {
         if (damagedAt >= 0) {
-            notes.add(format + ": the records are damaged at byte " + dev.iops.Units.count(damagedAt) + " (a record of "
-                    + damagedSize + " B): the last " + dev.iops.Units.count(end - damagedAt) + " B were not read");
+            notes.add(format + ": the records are damaged at byte " + Units.count(damagedAt) + " (a record of "
+                    + damagedSize + " B): the last " + Units.count(end - damagedAt) + " B were not read");
         } else if (readTo < end) {
-            notes.add(format + ": the last " + dev.iops.Units.count(end - readTo) + " B of records are a record cut "
+            notes.add(format + ": the last " + Units.count(end - readTo) + " B of records are a record cut "
                     + "short and were not read");
         }
         if (skipped > 0) {
-            notes.add(format + ": " + dev.iops.Units.count(skipped) + " samples were skipped: of other events, or "
-                    + "without the fields of a system call event");
+            notes.add(format + ": " + Units.count(skipped) + (skipped == 1 ? " sample was" : " samples were")
+                    + " skipped: of other events, or without the fields of a system call event");
         }
         if (compressed > 0) {
-            notes.add(format + ": " + dev.iops.Units.count(compressed) + " compressed records (perf record -z) were not "
-                    + "read: record without -z");
+            notes.add(format + ": " + Units.count(compressed) + (compressed == 1 ? " compressed record"
+                    : " compressed records") + " (perf record -z) not read: record without -z");
         }
         if (late > 0) {
-            notes.add(format + ": " + dev.iops.Units.count(late) + " events came after later ones had been released "
-                    + "(more than " + dev.iops.Units.count(MAX_QUEUED) + " events waited for one round): calls split "
+            notes.add(format + ": " + Units.count(late) + " events came after later ones had been released "
+                    + "(more than " + Units.count(MAX_QUEUED) + " events waited for one round): calls split "
                     + "across that point may be missed");
         }
     }

@@ -152,7 +152,7 @@ class AnalyzePerfOffTheHappyPathTest {
         writes(b, 5).record(PerfDataBuilder.sample(103, 7, 99_000, 64, 0, 0));
         IopsReport r = Iops.analyze(file("three.data", b.build()));
         assertThat(r.writeOps()).isEqualTo(5);
-        assertThat(r.notes()).contains("perf-data: 1 samples were skipped: of other events, or without the fields of "
+        assertThat(r.notes()).contains("perf-data: 1 sample was skipped: of other events, or without the fields of "
                 + "a system call event");
     }
 
@@ -322,7 +322,7 @@ class AnalyzePerfOffTheHappyPathTest {
                 + "5595dd34f210, 8, 0, 7f438bf0bc68, 73)\n" + last);
         IopsReport r = Iops.analyze(f);
         assertThat(r.writeOps()).isEqualTo(1);
-        assertThat(r.notes()).contains("perf-script: the last line (" + last.length() + " B) has no newline: it was read as it is; if "
-                + "the file was cut there, its call may be cut too");
+        assertThat(r.notes()).contains("perf-script: the last line (" + last.length() + " B) has no newline: it was "
+                + "read as it is; if the file was cut there, its call may be cut too");
     }
 }

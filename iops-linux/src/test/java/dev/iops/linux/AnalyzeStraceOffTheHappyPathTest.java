@@ -158,7 +158,8 @@ class AnalyzeStraceOffTheHappyPathTest {
         long skipped = noiseLines + (endsInNewline ? 0 : 1);
         assertThat(r.notes()).anySatisfy(n -> assertThat(n).isEqualTo("strace: " + skipped + " of " + (10 + skipped)
                 + " lines (100,000 B) could not be read as strace's and were skipped (the first is line 11, at byte "
-                + valid.length + (endsInNewline ? ")" : "; the last has no newline: the file may have been cut there)")));
+                + valid.length + (endsInNewline ? ")"
+                : "; the last has no newline: the file may have been cut there)")));
         assertThat(notes(r)).as("no raw bytes in a note").matches("[\\x20-\\x7e\\n]*");
     }
 
