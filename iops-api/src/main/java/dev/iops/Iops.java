@@ -1,22 +1,15 @@
 package dev.iops;
 
-import dev.iops.internal.Aggregator;
 import dev.iops.internal.Devices;
 import dev.iops.internal.Registry;
 import dev.iops.internal.Selection;
+import dev.iops.internal.TraceAnalysis;
 import dev.iops.spi.Profiler;
-import dev.iops.spi.RecordingResult;
-import dev.iops.spi.TraceFormat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -163,45 +156,22 @@ public final class Iops {
      *
      * <p>The report's {@link IopsReport#profiler()} is the format's name, its scope {@link Scope#PROCESS} (every
      * thread in the file) and its {@link IopsReport#elapsed()} zero (a file has no measured block, so rates are
-     * not meaningful); its notes say which file and format it came from. Reads the file in constant memory.
-     * Thread-safe.
+     * not meaningful); its notes say which file and format it came from.
+     *
+     * <p>Never silently wrong: the file is read up to its size when the reading begins (a file still being written
+     * is not followed), and whatever the reader skips (lines it cannot read, a last line cut short, damaged
+     * records, sizes no system call can have) is counted in a note that says why. Memory is bounded whatever the
+     * file's size or header claims. Thread-safe.
      *
      * @param trace the trace file
      * @return the report of every I/O operation in the file
-     * @throws IOException   if the file cannot be read
-     * @throws IopsException if no known format matches the file; the message lists the formats known
+     * @throws IOException               if the file cannot be read (missing, no permission, an I/O error)
+     * @throws UnreadableTraceException  if it is empty, in no known format (the message lists the formats known) or
+     *                                   damaged where the reader needs it; no other runtime exception escapes
      */
     public static IopsReport analyze(Path trace) throws IOException {
         Objects.requireNonNull(trace, "trace");
-        byte[] head = new byte[TraceFormat.HEAD_BYTES];
-        int length;
-        try (InputStream in = Files.newInputStream(trace)) {
-            length = in.readNBytes(head, 0, head.length);
-        }
-        List<TraceFormat> formats = Registry.traceFormats();
-        for (TraceFormat format : formats) {
-            if (format.detects(head, length)) {
-                Aggregator aggregator = new Aggregator();
-                RecordingResult result = format.parse(trace, aggregator);
-                List<String> notes = new ArrayList<>();
-                notes.add("read from " + trace + " (" + format.name() + " trace, " + format.recordedBy() + ")");
-                notes.addAll(result.notes());
-                IoTotals t = aggregator.totals();
-                return new IopsReport(format.name(), Scope.PROCESS, Duration.ZERO, t.readOps(), t.writeOps(),
-                        t.bytesRead(), t.bytesWritten(), Aggregator.measuredFigures(), Optional.empty(),
-                        Optional.of(aggregator.histogram()), Optional.of(aggregator.detail()), notes);
-            }
-        }
-        StringBuilder known = new StringBuilder();
-        for (TraceFormat f : formats) {
-            known.append(known.length() == 0 ? "" : "; ").append(f.name()).append(" (").append(f.recordedBy())
-                    .append(')');
-        }
-        String first = new String(head, 0, length, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
-        throw new IopsException(trace + " is not a trace iops can read (its first line: \""
-                + (first.length() > 80 ? first.substring(0, 80) + "..." : first) + "\"). "
-                + (formats.isEmpty() ? "No trace format is installed: add iops-linux to the class path or module path."
-                : "Formats known: " + known + "."));
+        return TraceAnalysis.analyze(trace, Registry.traceFormats());
     }
 
     /**

@@ -42,13 +42,21 @@ public interface TraceFormat {
     boolean detects(byte[] head, int length);
 
     /**
-     * Reads the whole file and gives every I/O operation in it to {@code sink}, on the calling thread, in
-     * constant memory whatever the file's size.
+     * Reads the file up to its size when the call begins (a file still being written is not followed) and gives
+     * every I/O operation in it to {@code sink}, on the calling thread, in bounded memory whatever the file's size
+     * or its header claims.
+     *
+     * <p>Never silently wrong: every part of the file that is not turned into operations for a reason other than
+     * the format's own (a line of another system call, say) is counted in a note that says how much and why:
+     * lines or records that cannot be read, a last line cut short, growth after the size was taken. Notes never
+     * quote a binary file's bytes.
      *
      * @param trace the file
      * @param sink  receives the operations
-     * @return notes for the report (what the format cannot say, lines that were skipped)
-     * @throws IOException if the file cannot be read
+     * @return notes for the report (what the format cannot say, what was skipped and why)
+     * @throws IOException                      if the file cannot be read
+     * @throws dev.iops.UnreadableTraceException if the file is damaged where the reader needs it (the message says
+     *                                          what is wrong and what to do); no other runtime exception may escape
      */
     RecordingResult parse(Path trace, OpSink sink) throws IOException;
 

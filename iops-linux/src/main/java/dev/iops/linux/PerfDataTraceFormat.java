@@ -1,5 +1,6 @@
 package dev.iops.linux;
 
+import dev.iops.UnreadableTraceException;
 import dev.iops.spi.OpSink;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.TraceFormat;
@@ -12,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code perf.data} file of {@code perf record -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit ...} (those
- * two events first, in that order, as the {@code perf} provider records them), read by
- * {@link dev.iops.Iops#analyze(Path)} with the provider's own Java reader. No paths (descriptor numbers only);
- * system call numbers are read as this JVM's architecture; lost events are reported in the notes.
+ * A {@code perf.data} file of {@code perf record -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit ...} (in either
+ * order; other events are skipped), read by {@link dev.iops.Iops#analyze(Path)} with the provider's own Java
+ * reader. No paths (descriptor numbers only); system call numbers are read as this JVM's architecture; lost events
+ * are reported in the notes. A file whose {@code perf record} was killed (its header says 0 B of records) is read
+ * up to its end, and a damaged one up to the damage, with notes; a header whose sizes do not fit the file is
+ * refused with an {@link UnreadableTraceException} before anything is allocated.
  *
  * <p>Thread-safe (stateless).
  */
@@ -44,16 +47,21 @@ public final class PerfDataTraceFormat implements TraceFormat {
     @Override
     public RecordingResult parse(Path trace, OpSink sink) throws IOException {
         PerfSyscalls table = PerfScriptTraceFormat.table();
-        PerfWindow window = PerfWindow.offline(table, sink);
-        PerfData.Summary summary;
-        try (FileChannel data = FileChannel.open(trace, StandardOpenOption.READ)) {
-            summary = PerfData.read(data, window);
-        }
+        PlausibleSizes plausible = new PlausibleSizes(sink);
+        PerfWindow window = PerfWindow.offline(table, plausible);
         List<String> notes = new ArrayList<>();
         notes.add(PerfScriptTraceFormat.archNote(name()));
+        PerfData.Summary summary;
+        try (FileChannel data = FileChannel.open(trace, StandardOpenOption.READ)) {
+            summary = PerfData.readOffline(data, window, name(), notes);
+        } catch (PerfData.DamagedException e) {
+            throw new UnreadableTraceException(trace + " is a perf.data file iops cannot read: " + e.getMessage()
+                    + ". " + e.advice() + ".", e);
+        }
         if (summary.lost() > 0) {
             notes.add("INCOMPLETE: " + PerfMessages.lost(summary.lost(), summary.samples()));
         }
+        plausible.notes(name(), notes);
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
     }
 }

@@ -4,10 +4,8 @@ import dev.iops.spi.OpSink;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.TraceFormat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,20 +62,41 @@ public final class PerfScriptTraceFormat implements TraceFormat {
 
     @Override
     public RecordingResult parse(Path trace, OpSink sink) throws IOException {
-        PerfWindow window = PerfWindow.offline(table(), sink);
-        long lines = 0;
-        try (BufferedReader in = Files.newBufferedReader(trace, StandardCharsets.ISO_8859_1)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines++;
-                window.accept(line);
+        PerfSyscalls table = table();
+        PlausibleSizes plausible = new PlausibleSizes(sink);
+        PerfWindow window = PerfWindow.offline(table, plausible);
+        SnapshotLines lines = new SnapshotLines();
+        lines.read(trace, new SnapshotLines.Sink() {
+            @Override
+            public void line(byte[] b, int from, int to) {
+                long garbage = window.garbage();
+                window.accept(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+                if (window.garbage() > garbage) {
+                    lines.skipped();
+                }
             }
-        }
+
+            @Override
+            public void longLineStart() {
+                // no perf script line is this long: skipped unread
+            }
+
+            @Override
+            public void piece(byte[] b, int from, int to) {
+                // skipped unread
+            }
+
+            @Override
+            public void longLineEnd(boolean read) {
+                if (read) {
+                    lines.skipped();
+                }
+            }
+        });
         List<String> notes = new ArrayList<>();
         notes.add(archNote(name()));
-        if (window.garbage() > 0) {
-            notes.add("perf-script: " + window.garbage() + " of " + lines + " lines were not raw_syscalls events "
-                    + "and were skipped");
-        }
+        lines.notes(name(), "were not raw_syscalls events", notes);
+        plausible.notes(name(), notes);
         return RecordingResult.ofOperations(notes.toArray(new String[0]));
     }
 }

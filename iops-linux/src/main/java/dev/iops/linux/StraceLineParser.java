@@ -32,6 +32,11 @@ final class StraceLineParser {
     private static final byte[] RESUMED_PREFIX = ascii("<... ");
     private static final byte[] RESUMED_SUFFIX = ascii(" resumed>");
     private static final byte[] UNFINISHED_TEXT = ascii("<unfinished ...>");
+    private static final byte[] SIGNAL = ascii("--- ");
+    private static final byte[] SIGNAL_END = ascii(" ---");
+    private static final byte[] EXIT = ascii("+++ ");
+    private static final byte[] EXIT_END = ascii(" +++");
+    private static final byte[] DUMP = ascii("| ");
 
     /** Thread id, or -1 when the line has none. */
     long tid;
@@ -56,6 +61,12 @@ final class StraceLineParser {
     /** Time spent in the call from {@code -T}, in nanoseconds, or -1. */
     long durationNanos;
 
+    /**
+     * After {@link #GARBAGE}: true when the line is the start of a call cut inside its arguments (a name and an
+     * opening parenthesis, then the end of the bytes), as the first bytes of a file end inside a long first line.
+     */
+    boolean truncated;
+
     private boolean diedInCall;
 
     private static byte[] ascii(String s) {
@@ -77,6 +88,7 @@ final class StraceLineParser {
         failed = false;
         durationNanos = -1;
         diedInCall = false;
+        truncated = false;
         if (from < 0 || to > b.length || from >= to) {
             return GARBAGE;
         }
@@ -110,8 +122,11 @@ final class StraceLineParser {
             syscall = Syscall.lookup(b, nameFrom, nameTo);
             shape = RESUMED;
             argsFrom = nameTo + RESUMED_SUFFIX.length;
-        } else if (b[i] == '-' || b[i] == '+') {
-            return IGNORED; // "--- SIGSEGV {...} ---", "+++ exited with 0 +++"
+        } else if (b[i] == '-' || b[i] == '+' || b[i] == '|') {
+            // "--- SIGSEGV {...} ---", "+++ exited with 0 +++", " | 00000  68 65 ... he |" (-e write=FD's dump)
+            return startsWith(b, i, to, SIGNAL) && endsWith(b, i, to, SIGNAL_END)
+                    || startsWith(b, i, to, EXIT) && endsWith(b, i, to, EXIT_END)
+                    || startsWith(b, i, to, DUMP) && b[to - 1] == '|' ? IGNORED : GARBAGE;
         } else {
             int nameTo = nameEnd(b, i, to);
             if (nameTo == i || nameTo >= to || b[nameTo] != '(') {
@@ -121,17 +136,22 @@ final class StraceLineParser {
             shape = COMPLETE;
             argsFrom = nameTo + 1;
         }
-        if (syscall == null) {
-            return IGNORED; // a call we did not ask for: nothing to check in it
-        }
         int close = scanArgs(b, argsFrom, to);
         if (close < 0) {
+            truncated = true; // the arguments ran past the end
             return GARBAGE;
         }
+        // a call we did not ask for (syscall == null) is checked all the same: garbage is never passed as a line
+        int kind = syscall == null ? IGNORED : CALL;
         if (shape == UNFINISHED || diedInCall) {
-            return CALL; // no result: an entry half, or a call that never returned
+            return kind; // no result: an entry half, or a call that never returned
         }
-        return parseResult(b, close + 1, to) ? CALL : GARBAGE;
+        return parseResult(b, close + 1, to) ? kind : GARBAGE;
+    }
+
+    private static boolean endsWith(byte[] b, int from, int to, byte[] suffix) {
+        return to - from >= suffix.length
+                && java.util.Arrays.equals(b, to - suffix.length, to, suffix, 0, suffix.length);
     }
 
     /**

@@ -11,7 +11,6 @@ import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.SelfIo;
 import dev.iops.tracer.SharedTracer;
 import dev.iops.tracer.TraceFile;
-import dev.iops.tracer.TraceFileReader;
 
 import java.io.File;
 import java.io.IOException;
@@ -228,27 +227,16 @@ public final class StraceProfiler implements Profiler {
     /**
      * Reads a finished trace written by {@code strace -f -y [-T] [-tt|-ttt] -o FILE} (for example one captured
      * elsewhere) and gives every I/O operation in it to {@code sink}, in file order, with the same parser the
-     * sessions use: constant memory, whatever the file's size. Offsets are {@code -1} (there is no window); lines
-     * that cannot be understood are skipped.
+     * sessions use: bounded memory, whatever the file's size or its lines' lengths. Offsets are {@code -1} (there
+     * is no window); lines that cannot be understood are skipped ({@link dev.iops.Iops#analyze} says how many).
      *
-     * @param traceFile the trace; only complete (newline-terminated) lines are read
+     * @param traceFile the trace; read up to its size when the call begins, a last line without its newline included
      * @param sink      receives the operations, on the calling thread
      * @return the number of lines read
      * @throws IOException if the file cannot be read
      */
     public static long parseTrace(Path traceFile, OpSink sink) throws IOException {
-        TraceWindow window = new TraceWindow(null, null, false, Set.of(), sink);
-        long[] lines = {0};
-        try (TraceFile file = TraceFile.open(traceFile)) {
-            TraceFileReader reader = new TraceFileReader(file, 0);
-            while (reader.readAvailable((b, from, to) -> {
-                lines[0]++;
-                window.accept(b, from, to);
-            })) {
-                // until the end of the file
-            }
-        }
-        return lines[0];
+        return StraceTraceFormat.read(traceFile, sink, new java.util.ArrayList<>());
     }
 
     private static long longProperty(String name, long defaultValue) {
