@@ -150,8 +150,8 @@ public final class PerfProfiler implements Profiler {
         String platform = PerfSyscalls.platformProblem(NAME, System.getProperty("os.name", ""),
                 System.getProperty("os.arch", ""));
         if (platform != null) {
-            return Availability.unusable(platform + (platform.startsWith(NAME + ":") ? "; use -Diops.profiler=strace"
-                    : ""));
+            return platform.startsWith(NAME + ":") ? Availability.unusable(platform + "; use -Diops.profiler=strace")
+                    : Availability.forOtherPlatform(platform); // another OS, not an architecture without a table
         }
         if (executable() == null) {
             return Availability.unusable(StraceProfiler.missingExecutable(PATH_PROPERTY, "perf",
