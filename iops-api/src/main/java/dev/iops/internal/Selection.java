@@ -221,47 +221,61 @@ public final class Selection {
     }
 
     /**
-     * The hint for a block that only the JDK-level profiler measured because no module for this operating system is
-     * on the class path: it gives what the JVM sees, where the OS module would give exact system calls.
+     * The hint for a block that only iops-api's own profiler ({@code jfr}) measured because no module for this
+     * operating system is on the class path: it gives what the JVM sees, where the OS module gives system calls.
      *
-     * @return the note, or {@code null} when an OS module is present, the OS is none iops has a module for, or the
-     *         profiler that measured is not iops-api's own
+     * @param profilers  every profiler found
+     * @param measured   the profiler about to measure
+     * @param properties system property lookup ({@code os.name})
+     * @return the note, or {@code null} when the module for this OS is there, the OS is none iops has a module for,
+     *         or the profiler that measures is not iops-api's own
      */
     static String noOsModuleHint(List<Profiler> profilers, Profiler measured, UnaryOperator<String> properties) {
         if (!measured.getClass().getPackageName().equals(BUILT_IN)) {
             return null;
         }
         String os = properties.apply("os.name");
-        String[] module = os == null ? null : osModule(os);
+        OsModule module = os == null ? null : OsModule.of(os);
         if (module == null) {
             return null;
         }
         for (Profiler p : profilers) {
-            if (p.getClass().getPackageName().startsWith(module[1])) {
+            String pkg = p.getClass().getPackageName();
+            if (pkg.equals(module.pkg()) || pkg.startsWith(module.pkg() + ".")) {
                 return null;
             }
         }
         return "no iops module for " + os + " is on the class path, so " + measured.name() + " measured what the JVM "
-                + "sees of the block's I/O; add " + module[0] + " (dev.iops:" + module[0] + ") for " + module[2];
+                + "sees of the block's I/O; add " + module.artifact() + " (dev.iops:" + module.artifact() + ") for "
+                + module.gives();
     }
 
     /** The package of iops-api's own profilers ({@code jfr}). */
     private static final String BUILT_IN = "dev.iops.jvm";
 
-    /** @return {module, its package, what it gives} for an {@code os.name}, or {@code null} for another OS */
-    private static String[] osModule(String os) {
-        String name = os.toLowerCase(java.util.Locale.ROOT);
-        if (name.startsWith("linux")) {
-            return new String[] {"iops-linux", "dev.iops.linux",
-                    "the exact system calls of the block (procfs, perf, tracepoints, strace)"};
+    /**
+     * The iops module made for an operating system.
+     *
+     * @param artifact its artifact id
+     * @param pkg      the package of its profilers
+     * @param gives    what it measures that jfr does not, for the hint
+     */
+    private record OsModule(String artifact, String pkg, String gives) {
+        /** @return the module for an {@code os.name}, or {@code null} for an OS iops has none for */
+        static OsModule of(String os) {
+            String name = os.toLowerCase(java.util.Locale.ROOT);
+            if (name.startsWith("linux")) {
+                return new OsModule("iops-linux", "dev.iops.linux",
+                        "the exact system calls of the block (procfs, perf, tracepoints, strace)");
+            }
+            if (name.startsWith("mac")) {
+                return new OsModule("iops-macos", "dev.iops.macos", "the system calls of the block (fs_usage)");
+            }
+            if (name.startsWith("windows")) {
+                return new OsModule("iops-windows", "dev.iops.windows", "the process's I/O counters (iocounters)");
+            }
+            return null;
         }
-        if (name.startsWith("mac")) {
-            return new String[] {"iops-macos", "dev.iops.macos", "the system calls of the block (fs_usage)"};
-        }
-        if (name.startsWith("windows")) {
-            return new String[] {"iops-windows", "dev.iops.windows", "the process's I/O counters (iocounters)"};
-        }
-        return null;
     }
 
     // Created before the window opens: nothing is allocated or class-loaded between block end and window close.
