@@ -10,6 +10,7 @@ import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
+import dev.iops.spi.RequestDeclinedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class Selection {
     // Loaded with this class: start() creates one after the window opened, when no class file may be read.
     private static final Class<?> STARTED = Started.class;
 
-    private static final String MODULES = "iops-linux on Linux, iops-windows on Windows";
+    private static final String MODULES = "iops-linux on Linux, iops-macos on macOS, iops-windows on Windows";
     private static final String ADD_PROVIDER = "add a provider module next to iops-api (" + MODULES + ").";
 
     private Selection() {
@@ -183,16 +184,28 @@ public final class Selection {
         List<String> passedOver = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Profiler p : capable) {
-            ProfilerInfo info = info(p);
-            if (!info.usable()) {
-                passedOver.add("passed over " + p.name() + " (priority " + p.priority() + "): not usable here: "
-                        + info.reason());
+            Availability a = availability(p);
+            if (!a.usable()) {
+                if (!a.otherPlatform()) { // another OS's profiler on the class path is normal: no note
+                    passedOver.add("passed over " + p.name() + " (priority " + p.priority() + "): not usable here: "
+                            + a.reason());
+                }
                 continue;
             }
             Aggregator aggregator = aggregatorFor(p);
+            String hint = noOsModuleHint(profilers, p, properties); // before the window opens, like the aggregator
             try {
                 Recording recording = startOne(p, request);
+                if (hint != null) {
+                    passedOver.add(hint);
+                }
                 return new Started(p, recording, aggregator, passedOver);
+            } catch (RequestDeclinedException e) {
+                // expected (Scope.THREAD on a virtual thread, say): the note says why, the log stays quiet
+                LOG.debug("iops: profiler '{}' declined the request, trying the next candidate: {}", p.name(),
+                        e.getMessage());
+                passedOver.add("passed over " + p.name() + " (priority " + p.priority() + "): " + e.getMessage());
+                failures.add(p.name() + " declined (" + e.getMessage() + ")");
             } catch (RuntimeException e) {
                 LOG.warn("iops: profiler '{}' failed to start, trying the next candidate: {}", p.name(), e.getMessage());
                 passedOver.add("passed over " + p.name() + " (priority " + p.priority() + "): failed to start: "
@@ -205,6 +218,64 @@ public final class Selection {
         }
         throw new NoProfilerException("Every usable iops profiler failed to start for " + options.wanted() + ":\n  - "
                 + String.join("\n  - ", failures), describe(capable));
+    }
+
+    /**
+     * The hint for a block that only iops-api's own profiler ({@code jfr}) measured because no module for this
+     * operating system is on the class path: it gives what the JVM sees, where the OS module gives system calls.
+     *
+     * @param profilers  every profiler found
+     * @param measured   the profiler about to measure
+     * @param properties system property lookup ({@code os.name})
+     * @return the note, or {@code null} when the module for this OS is there, the OS is none iops has a module for,
+     *         or the profiler that measures is not iops-api's own
+     */
+    static String noOsModuleHint(List<Profiler> profilers, Profiler measured, UnaryOperator<String> properties) {
+        if (!measured.getClass().getPackageName().equals(BUILT_IN)) {
+            return null;
+        }
+        String os = properties.apply("os.name");
+        OsModule module = os == null ? null : OsModule.of(os);
+        if (module == null) {
+            return null;
+        }
+        for (Profiler p : profilers) {
+            String pkg = p.getClass().getPackageName();
+            if (pkg.equals(module.pkg()) || pkg.startsWith(module.pkg() + ".")) {
+                return null;
+            }
+        }
+        return "no iops module for " + os + " is on the class path, so " + measured.name() + " measured what the JVM "
+                + "sees of the block's I/O; add " + module.artifact() + " (dev.iops:" + module.artifact() + ") for "
+                + module.gives();
+    }
+
+    /** The package of iops-api's own profilers ({@code jfr}). */
+    private static final String BUILT_IN = "dev.iops.jvm";
+
+    /**
+     * The iops module made for an operating system.
+     *
+     * @param artifact its artifact id
+     * @param pkg      the package of its profilers
+     * @param gives    what it measures that jfr does not, for the hint
+     */
+    private record OsModule(String artifact, String pkg, String gives) {
+        /** @return the module for an {@code os.name}, or {@code null} for an OS iops has none for */
+        static OsModule of(String os) {
+            String name = os.toLowerCase(java.util.Locale.ROOT);
+            if (name.startsWith("linux")) {
+                return new OsModule("iops-linux", "dev.iops.linux",
+                        "the exact system calls of the block (procfs, perf, tracepoints, strace)");
+            }
+            if (name.startsWith("mac")) {
+                return new OsModule("iops-macos", "dev.iops.macos", "the system calls of the block (fs_usage)");
+            }
+            if (name.startsWith("windows")) {
+                return new OsModule("iops-windows", "dev.iops.windows", "the process's I/O counters (iocounters)");
+            }
+            return null;
+        }
     }
 
     // Created before the window opens: nothing is allocated or class-loaded between block end and window close.
@@ -327,15 +398,18 @@ public final class Selection {
      * @return its description
      */
     public static ProfilerInfo info(Profiler p) {
-        Availability a;
-        try {
-            a = p.availability();
-            if (a == null) {
-                a = Availability.unusable("availability() returned null (a bug in " + p.getClass().getName() + ")");
-            }
-        } catch (RuntimeException | LinkageError e) {
-            a = Availability.unusable("availability() threw " + e);
-        }
+        Availability a = availability(p);
         return new ProfilerInfo(p.name(), p.priority(), p.capabilities(), a.usable(), a.reason());
+    }
+
+    /** A profiler's availability; one that throws or answers {@code null} is unusable, never propagated. */
+    private static Availability availability(Profiler p) {
+        try {
+            Availability a = p.availability();
+            return a != null ? a
+                    : Availability.unusable("availability() returned null (a bug in " + p.getClass().getName() + ")");
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unusable("availability() threw " + e);
+        }
     }
 }

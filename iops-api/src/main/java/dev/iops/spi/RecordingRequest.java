@@ -71,15 +71,16 @@ public record RecordingRequest(Scope scope, Thread thread, boolean perOperation,
      * Refuses {@link Scope#THREAD} on a virtual thread, for a profiler that counts one OS thread ({@code procfs},
      * {@code strace}, {@code perf}): a virtual thread runs on carrier threads and may move to another at any
      * blocking call, so such counts would belong to whichever carriers ran, other virtual threads' work included.
-     * Automatic selection then falls back to a profiler that counts Java threads ({@code jfr}).
+     * Automatic selection expects this refusal: it falls back to a profiler that counts Java threads ({@code jfr})
+     * with a note in the report, and logs no warning.
      *
      * @param profiler the refusing profiler's name, for the message
-     * @throws ProfilerStartException for {@link Scope#THREAD} on a virtual thread, saying what to do instead
+     * @throws RequestDeclinedException for {@link Scope#THREAD} on a virtual thread, saying what to do instead
      */
     public void requirePlatformThread(String profiler) {
         if (scope == Scope.THREAD && virtualThread()) {
-            throw new ProfilerStartException(profiler + " counts one OS thread in Scope.THREAD, but this session runs "
-                    + "on a virtual thread (" + thread + "), which can move to another carrier thread at any blocking "
+            throw new RequestDeclinedException(profiler + " counts one OS thread in Scope.THREAD, but this session "
+                    + "runs on a virtual thread (" + thread + "), which can move to another carrier thread at any blocking "
                     + "call; its counts would be the carriers'. Use Scope.PROCESS, run the block on a platform thread, "
                     + "or use -Diops.profiler=jfr, which counts Java threads.");
         }

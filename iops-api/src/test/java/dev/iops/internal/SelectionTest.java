@@ -8,6 +8,7 @@ import dev.iops.spi.Availability;
 import dev.iops.spi.Capability;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.RequestDeclinedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -86,7 +87,7 @@ class SelectionTest {
                   - procfs (priority 200): does not see operation sizes (needed by histogram())
                   - oshi (priority 50): does not see operation sizes (needed by histogram()) and cannot count a single thread (needed by Scope.THREAD)
                 Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
-                iops-windows on Windows), or ask for less (no histogram(), Scope.PROCESS).""");
+                iops-macos on macOS, iops-windows on Windows), or ask for less (no histogram(), Scope.PROCESS).""");
         assertThat(e.candidates()).extracting(ProfilerInfo::name).containsExactly("perf", "procfs", "oshi");
         assertThat(e.candidates().get(0).usable()).isFalse();
     }
@@ -105,7 +106,7 @@ class SelectionTest {
                         No iops profiler can measure scope PROCESS with call sites here. Candidates:
                           - tracer (priority 300): does not see Java call sites (needed by callSites())
                         Make one of them usable as its reason says, add a provider module that can (iops-linux on Linux, \
-                        iops-windows on Windows), or ask for less (no callSites()).""");
+                        iops-macos on macOS, iops-windows on Windows), or ask for less (no callSites()).""");
     }
 
     @Test
@@ -130,7 +131,7 @@ class SelectionTest {
         assertThatThrownBy(() -> Selection.start(List.of(), auto(Scope.PROCESS, false), k -> null))
                 .isInstanceOf(NoProfilerException.class)
                 .hasMessage("No iops profiler was found: add a provider module next to iops-api "
-                        + "(iops-linux on Linux, iops-windows on Windows).");
+                        + "(iops-linux on Linux, iops-macos on macOS, iops-windows on Windows).");
     }
 
     @Test
@@ -233,6 +234,110 @@ class SelectionTest {
                 false), k -> null))
                 .isInstanceOf(ProfilerStartException.class)
                 .hasMessage("Profiler 'buggy' failed to start: java.lang.IllegalStateException: oops");
+    }
+
+    @Test
+    void aProfilerMadeForAnotherOperatingSystemIsPassedOverWithoutANote() {
+        TestProfiler fsUsage = new TestProfiler("fs_usage", 350, Capability.OPERATION_SIZES, Capability.THREAD_SCOPE);
+        fsUsage.availability = Availability.forOtherPlatform("fs_usage needs macOS (it reads the kernel's ktrace "
+                + "buffer); this is Linux. Use strace or procfs on Linux, iocounters on Windows, or jfr anywhere.");
+        Selection.Started s = start(List.of(fsUsage, perf, procfs), auto(Scope.PROCESS, false));
+        assertThat(s.profiler().name()).isEqualTo("procfs");
+        assertThat(s.notes()).as("a note for perf, which could run on this OS; none for fs_usage").containsExactly(
+                "passed over perf (priority 350): not usable here: perf not found on PATH; install it with apt-get "
+                        + "install linux-tools");
+        // still listed, with its reason, for whoever asks what there is
+        assertThat(Selection.describe(List.of(fsUsage, procfs))).extracting(ProfilerInfo::toString).contains(
+                "fs_usage (priority 350): not usable: fs_usage needs macOS (it reads the kernel's ktrace buffer); "
+                        + "this is Linux. Use strace or procfs on Linux, iocounters on Windows, or jfr anywhere.");
+    }
+
+    @Test
+    void aProfilerForAnotherPlatformIsUsableNever() {
+        assertThatThrownBy(() -> new Availability(true, "", true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a profiler made for another operating system is not usable here");
+        assertThat(Availability.unusable("x").otherPlatform()).isFalse();
+        assertThat(new Availability(false, "x")).isEqualTo(Availability.unusable("x"));
+    }
+
+    /** What selection logs while it runs, through slf4j-simple's System.err (resolved at each line). */
+    private static String logged(Runnable r) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aDeclinedRequestIsPassedOverWithANoteAndNoWarning() {
+        String declined = "procfs counts one OS thread in Scope.THREAD, but this session runs on a virtual thread "
+                + "(VirtualThread[#31]), which can move to another carrier thread at any blocking call; its counts "
+                + "would be the carriers'. Use Scope.PROCESS, run the block on a platform thread, or use "
+                + "-Diops.profiler=jfr, which counts Java threads.";
+        procfs.startFailure = new RequestDeclinedException(declined);
+        Selection.Started[] s = new Selection.Started[1];
+        String log = logged(() -> s[0] = start(List.of(perf, procfs, jfr), auto(Scope.THREAD, false)));
+        assertThat(s[0].profiler().name()).isEqualTo("jfr");
+        assertThat(s[0].notes()).containsExactly(
+                "passed over perf (priority 350): not usable here: perf not found on PATH; install it with apt-get "
+                        + "install linux-tools",
+                "passed over procfs (priority 200): " + declined);
+        assertThat(log).as("what selection expects is no warning").isEmpty();
+        // a start that fails for another reason is still a warning (and shows the capture works)
+        procfs.startFailure = new ProfilerStartException("procfs could not open /proc/thread-self/io");
+        assertThat(logged(() -> start(List.of(procfs, jfr), auto(Scope.THREAD, false)))).startsWith("[main] WARN ")
+                .contains("iops: profiler 'procfs' failed to start, trying the next candidate: procfs could not open "
+                        + "/proc/thread-self/io");
+    }
+
+    @Test
+    void whenEveryCandidateDeclinesTheErrorSaysSo() {
+        procfs.startFailure = new RequestDeclinedException("procfs counts one OS thread");
+        jfr.unusable("Flight Recorder is not available in this JVM");
+        assertThatThrownBy(() -> Selection.start(List.of(procfs, jfr), auto(Scope.THREAD, false), k -> null))
+                .isInstanceOf(NoProfilerException.class)
+                .hasMessage("Every usable iops profiler failed to start for scope THREAD:\n"
+                        + "  - procfs declined (procfs counts one OS thread)");
+    }
+
+    @org.junit.jupiter.api.Nested
+    class WithoutAnOsModule {
+        private final TestProfiler jvmLevel = new dev.iops.jvm.JvmLevelTestProfiler("jfr", 150,
+                Capability.OPERATION_SIZES, Capability.THREAD_SCOPE);
+
+        private Selection.Started startOn(String os, List<Profiler> all, String property) {
+            Selection.Started s = Selection.start(all, auto(Scope.PROCESS, false),
+                    k -> k.equals("os.name") ? os : Selection.PROPERTY.equals(k) ? property : null);
+            s.recording().close();
+            return s;
+        }
+
+        @Test
+        void theJvmLevelProfilerMeasuresAndTheReportNamesTheModuleThatGivesSystemCalls() {
+            assertThat(startOn("Linux", List.of(jvmLevel), null).notes()).containsExactly("no iops module for Linux "
+                    + "is on the class path, so jfr measured what the JVM sees of the block's I/O; add iops-linux "
+                    + "(dev.iops:iops-linux) for the exact system calls of the block (procfs, perf, tracepoints, "
+                    + "strace)");
+            assertThat(startOn("Mac OS X", List.of(jvmLevel), null).notes()).singleElement().asString()
+                    .startsWith("no iops module for Mac OS X is on the class path").contains("add iops-macos");
+            assertThat(startOn("Windows 11", List.of(jvmLevel), null).notes()).singleElement().asString()
+                    .contains("add iops-windows (dev.iops:iops-windows) for the process's I/O counters");
+        }
+
+        @Test
+        void aProfilerThatIsNotJvmLevelOrOneNamedOnPurposeGetsNoHint() {
+            assertThat(startOn("Linux", List.of(jvmLevel, oshi), null).notes()).as("oshi (iops-macos) is no Linux "
+                    + "module: still the hint").singleElement().asString().startsWith("no iops module for Linux");
+            assertThat(startOn("Linux", List.of(jvmLevel, procfs), null).notes()).as("procfs measured").isEmpty();
+            assertThat(startOn("Linux", List.of(jvmLevel), "jfr").notes()).as("-Diops.profiler=jfr").isEmpty();
+            assertThat(startOn("FreeBSD", List.of(jvmLevel), null).notes()).as("no module iops could name")
+                    .isEmpty();
+        }
     }
 
     /** The profilers of an ordinary user's Linux machine (no root: perf unusable; strace usable), as priorities rank them. */

@@ -1,6 +1,7 @@
 package dev.iops.jmh;
 
 import dev.iops.Figure;
+import dev.iops.IncompleteReportException;
 import dev.iops.Iops;
 import dev.iops.IopsException;
 import dev.iops.IopsReport;
@@ -80,7 +81,10 @@ public final class IopsProfiler implements InternalProfiler {
     }
 
     /**
-     * The form JMH uses for {@code -prof dev.iops.jmh.IopsProfiler:OPTIONS}; checks that the profiler can measure.
+     * The form JMH uses for {@code -prof dev.iops.jmh.IopsProfiler:OPTIONS}; checks that the profiler can measure:
+     * it starts and stops one session around nothing. A probe whose report came out incomplete (its profiler
+     * started, then lost records a neighbour's flood of system calls put in a shared buffer, say) passes: that says
+     * nothing of whether it can measure; an iteration whose report is incomplete still fails.
      *
      * @param initLine the options, for example {@code "profiler=strace"}; empty or {@code null} for none
      * @throws ProfilerException if an option is not understood, or no iops profiler can measure here (with iops'
@@ -90,6 +94,8 @@ public final class IopsProfiler implements InternalProfiler {
         this.profiler = parse(initLine).orElse(null);
         try {
             start().stop();
+        } catch (IncompleteReportException e) {
+            // started and stopped: this probe window was spoiled, not the profiler's ability to measure
         } catch (IopsException e) {
             throw new ProfilerException("iops cannot measure here: " + e.getMessage(), e);
         }

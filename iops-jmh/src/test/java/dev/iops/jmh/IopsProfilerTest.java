@@ -139,6 +139,14 @@ class IopsProfilerTest {
     }
 
     @Test
+    void aProbeWhoseReportCameOutIncompleteStillAcceptsTheProfiler() throws ProfilerException {
+        // the profiler started; only the probe's empty window was spoiled (tracepoints under a neighbour's flood)
+        assertThat(new IopsProfiler("profiler=" + LosingProfiler.NAME)).isNotNull();
+        assertThatThrownBy(() -> new IopsProfiler("profiler=nosuch")).isInstanceOf(ProfilerException.class)
+                .hasMessageStartingWith("iops cannot measure here: No iops profiler is named 'nosuch'");
+    }
+
+    @Test
     void jmhListsItAsADiscoveredProfiler() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProfilerFactory.listProfilers(new PrintStream(bytes, true, StandardCharsets.UTF_8));

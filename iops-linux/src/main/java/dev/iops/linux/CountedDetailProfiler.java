@@ -126,7 +126,8 @@ public final class CountedDetailProfiler implements Profiler {
     public Availability availability() {
         Availability c = counts.availability();
         if (!c.usable()) {
-            return Availability.unusable("its " + counts.name() + " part is not usable: " + c.reason());
+            String reason = "its " + counts.name() + " part is not usable: " + c.reason();
+            return c.otherPlatform() ? Availability.forOtherPlatform(reason) : Availability.unusable(reason);
         }
         Availability d = detail.availability();
         if (!d.usable()) {

@@ -67,9 +67,10 @@ final class PerfMessages {
     static String startFailure(String perfRecordStderr, String what) {
         Optional<String> denied = permissionProblem(perfRecordStderr);
         if (denied.isPresent()) {
-            return "perf may not trace this JVM's system calls: \"" + denied.get() + "\". Run as root, or give perf "
-                    + "CAP_PERFMON and read access to /sys/kernel/tracing (or set kernel.perf_event_paranoid=-1), "
-                    + "or use -Diops.profiler=strace.";
+            return "perf may not trace this JVM's system calls: \"" + denied.get() + "\". perf runs as the JVM's "
+                    + "user with the capabilities of the JVM's ambient set only: run as root, or start the JVM with "
+                    + "CAP_PERFMON in its ambient set and tracefs readable to its group (see docs/profilers/perf.md#"
+                    + "permissions), or use -Diops.profiler=strace.";
         }
         String said = lastLines(perfRecordStderr, 3);
         return "perf record " + what + (said.isEmpty() ? "" : "; it said: " + said)

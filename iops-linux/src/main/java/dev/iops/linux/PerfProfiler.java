@@ -150,8 +150,8 @@ public final class PerfProfiler implements Profiler {
         String platform = PerfSyscalls.platformProblem(NAME, System.getProperty("os.name", ""),
                 System.getProperty("os.arch", ""));
         if (platform != null) {
-            return Availability.unusable(platform + (platform.startsWith(NAME + ":") ? "; use -Diops.profiler=strace"
-                    : ""));
+            return platform.startsWith(NAME + ":") ? Availability.unusable(platform + "; use -Diops.profiler=strace")
+                    : Availability.forOtherPlatform(platform); // another OS, not an architecture without a table
         }
         if (executable() == null) {
             return Availability.unusable(StraceProfiler.missingExecutable(PATH_PROPERTY, "perf",
@@ -163,8 +163,8 @@ public final class PerfProfiler implements Profiler {
         if (tracefs() == null) {
             return Availability.unusable("perf needs the raw_syscalls tracepoints, but neither "
                     + "/sys/kernel/tracing/events/raw_syscalls nor /sys/kernel/debug/tracing/events/raw_syscalls is "
-                    + "readable; mount tracefs (mount -t tracefs nodev /sys/kernel/tracing) or make it readable, "
-                    + "or use -Diops.profiler=strace");
+                    + "readable; mount tracefs as root (mount -t tracefs nodev /sys/kernel/tracing; for a JVM that "
+                    + "is not root, with -o gid=<its group's id>,mode=0750), or use -Diops.profiler=strace");
         }
         return Availability.ready();
     }
@@ -222,10 +222,15 @@ public final class PerfProfiler implements Profiler {
     }
 
     /**
-     * Why this process may not use perf's tracepoints, from {@code /proc/self/status}.
+     * Why this process may not use perf's tracepoints, from {@code /proc/self/status}. What counts is
+     * {@code CAP_PERFMON} or {@code CAP_SYS_ADMIN} in the effective set, which root normally holds: a root process
+     * without either (a container that drops them) gets a perf that attaches and records nothing (tried: it
+     * reported 0 of 1000 writes, and said nothing). perf runs as the JVM's user, with the capabilities of the JVM's
+     * ambient set; the advice was tried as uid 65534 with {@code setpriv} and a tracefs mounted with that group.
      *
      * @param status the text of {@code /proc/self/status}, or {@code null} if it could not be read
-     * @return the one-line reason, or {@code null} when root or {@code CAP_PERFMON}/{@code CAP_SYS_ADMIN} is held
+     * @return the one-line reason, or {@code null} when {@code CAP_PERFMON} or {@code CAP_SYS_ADMIN} is held (or,
+     *         where the capabilities cannot be read, when root)
      */
     static String permissionProblem(String status) {
         if (status == null) {
@@ -241,11 +246,21 @@ public final class PerfProfiler implements Profiler {
                 caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
             }
         }
-        if (uid == 0 || (caps >= 0 && ((caps >>> CAP_PERFMON) & 1) == 1) || (caps >= 0 && ((caps >>> CAP_SYS_ADMIN) & 1) == 1)) {
+        boolean capable = caps >= 0 ? ((caps >>> CAP_PERFMON) & 1) == 1 || ((caps >>> CAP_SYS_ADMIN) & 1) == 1
+                : uid == 0;
+        if (capable) {
             return null;
         }
-        return "perf needs root or CAP_PERFMON to record this JVM's tracepoints (uid " + uid + " has neither); "
-                + "run as root, grant CAP_PERFMON (e.g. setcap cap_perfmon+ep on java), or use -Diops.profiler=strace";
+        if (uid == 0) {
+            return "perf needs CAP_PERFMON or CAP_SYS_ADMIN to record this JVM's system calls, and this root process "
+                    + "has neither (a container that drops them?); without them perf records nothing. Run the JVM "
+                    + "with either capability, or use -Diops.profiler=strace";
+        }
+        return "perf needs root or CAP_PERFMON to record this JVM's system calls (uid " + uid + " has neither); run "
+                + "as root, or start the JVM with CAP_PERFMON in its ambient set, which its perf inherits (as root: "
+                + "setpriv --reuid=USER --regid=GROUP --init-groups --inh-caps=+perfmon --ambient-caps=+perfmon java "
+                + "...) and tracefs readable to GROUP (mount -o remount,gid=<GROUP's id>,mode=0750 "
+                + "/sys/kernel/tracing); or use -Diops.profiler=strace";
     }
 
     private static String readStatus() {

@@ -123,7 +123,7 @@ public final class ProcfsProfiler implements Profiler {
     private static Availability probe() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return Availability.unusable("needs Linux /proc I/O accounting; this is " + os);
+            return Availability.forOtherPlatform("needs Linux /proc I/O accounting; this is " + os);
         }
         if (!Files.isReadable(SELF)) {
             return Availability.unusable(SELF + " is not readable (kernel without CONFIG_TASK_IO_ACCOUNTING, "

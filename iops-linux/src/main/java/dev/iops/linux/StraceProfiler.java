@@ -145,7 +145,7 @@ public final class StraceProfiler implements Profiler {
     public Availability availability() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return Availability.unusable("strace needs Linux; this is " + os);
+            return Availability.forOtherPlatform("strace needs Linux; this is " + os);
         }
         Path exe = executable();
         if (exe == null) {

@@ -90,9 +90,8 @@ final class Yama {
             case "1" -> " Under kernel.yama.ptrace_scope=1 iops names its strace with prctl(PR_SET_PTRACER) before "
                     + "it attaches; if that was refused too, an administrator must allow it (sysctl "
                     + "kernel.yama.ptrace_scope=0) or grant CAP_SYS_PTRACE.";
-            case "2" -> " kernel.yama.ptrace_scope=2 lets only processes with CAP_SYS_PTRACE trace: run as root or "
-                    + "grant strace the capability (setcap cap_sys_ptrace+ep), or an administrator sets "
-                    + "kernel.yama.ptrace_scope=1 (sysctl -w kernel.yama.ptrace_scope=1).";
+            case "2" -> " kernel.yama.ptrace_scope=2 lets only processes with CAP_SYS_PTRACE trace: run the JVM as "
+                    + "root, or use -Diops.profiler=procfs (counts) or jfr (per-operation sizes).";
             default -> "";
         };
     }

@@ -12,16 +12,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A fresh JVM on this test's class path, running one test main: for what only a new JVM shows (its first session,
- * its exit, its death). Its standard output goes to a file outside the temp directory it is given (tests list that
- * directory), read back by {@link #output()}; every wait is bounded. Not thread-safe.
+ * its exit, its death). Its standard output and error go to files outside the temp directory it is given (tests
+ * list that directory), read back by {@link #output()} and {@link #errors()}; every wait is bounded. Not
+ * thread-safe.
  */
 final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Path out;
+    private final Path err;
 
-    private ChildJvm(Process process, Path out) {
+    private ChildJvm(Process process, Path out, Path err) {
         this.process = process;
         this.out = out;
+        this.err = err;
     }
 
     /**
@@ -33,6 +36,7 @@ final class ChildJvm implements AutoCloseable {
      */
     static ChildJvm start(Class<?> main, Path tmpdir, List<String> options, String... args) throws IOException {
         Path out = Files.createTempFile("child-jvm", ".out");
+        Path err = Files.createTempFile("child-jvm", ".err");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (tmpdir != null) {
             cmd.add("-Djava.io.tmpdir=" + tmpdir);
@@ -40,9 +44,8 @@ final class ChildJvm implements AutoCloseable {
         cmd.addAll(options);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        return new ChildJvm(p, out);
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new ChildJvm(p, out, err);
     }
 
     /**
@@ -53,7 +56,8 @@ final class ChildJvm implements AutoCloseable {
     static List<String> run(Class<?> main, Path tmpdir, List<String> options, String... args) throws Exception {
         try (ChildJvm jvm = start(main, tmpdir, options, args)) {
             jvm.awaitExit(90);
-            assertThat(jvm.process.exitValue()).as("child output: " + jvm.output()).isZero();
+            assertThat(jvm.process.exitValue()).as("child output: %s%nits standard error:%n%s", jvm.output(),
+                    jvm.errors()).isZero();
             return jvm.output();
         }
     }
@@ -81,6 +85,11 @@ final class ChildJvm implements AutoCloseable {
         return Files.readAllLines(out, StandardCharsets.UTF_8);
     }
 
+    /** @return what it wrote to its standard error so far (its log, a stack trace) */
+    String errors() throws IOException {
+        return Files.readString(err, StandardCharsets.UTF_8);
+    }
+
     /** @return its process */
     Process process() {
         return process;
@@ -97,5 +106,6 @@ final class ChildJvm implements AutoCloseable {
             }
         }
         Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
     }
 }

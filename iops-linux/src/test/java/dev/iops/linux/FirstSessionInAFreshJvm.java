@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * The first sessions of a fresh JVM, for {@link FirstSessionTest}: {@code outer [inner]} providers, scope; the outer
  * block writes the workload to one file, the inner block (if any) to another. Everything the library loads and
- * does for the first time happens inside these windows. Prints each report's figures, one line each.
+ * does for the first time happens inside these windows. Prints each report as JSON, one line each (UTF-8), for the
+ * test to read back with {@link IopsReport#fromJson(String)}: its figures, scope and notes.
  */
 final class FirstSessionInAFreshJvm {
     private FirstSessionInAFreshJvm() {
@@ -45,7 +46,8 @@ final class FirstSessionInAFreshJvm {
     }
 
     private static void print(IopsReport r) {
-        System.out.println(r.readOps() + " " + r.bytesRead() + " " + r.writeOps() + " " + r.bytesWritten() + " "
-                + String.join(" | ", r.notes()).replace('\n', ' '));
+        java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                true, java.nio.charset.StandardCharsets.UTF_8);
+        out.println(r.toJson());
     }
 }

@@ -298,9 +298,11 @@ class PerfAcceptanceTest {
                 .toList();
     }
 
-    private static List<Path> tempDirs() throws IOException {
+    /** @return this JVM's perf directories: other JVMs on the machine (test runs, users) share the temp directory */
+    static List<Path> tempDirs() throws IOException {
+        String own = "iops-perf-" + ProcessHandle.current().pid() + "-";
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("iops-perf-")).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(own)).toList();
         }
     }
 

@@ -92,6 +92,9 @@ class ProcfsProfilerTest {
             Availability a = new ProcfsProfiler().availability();
             assertThat(a.usable()).isFalse();
             assertThat(a.reason()).isEqualTo("needs Linux /proc I/O accounting; this is Mac OS X");
+            assertThat(a.otherPlatform()).as("made for another OS: selection notes nothing about it").isTrue();
+            assertThat(new StraceProfiler().availability().otherPlatform()).isTrue();
+            assertThat(new PerfProfiler().availability().otherPlatform()).isTrue();
         } finally {
             System.setProperty("os.name", os);
         }

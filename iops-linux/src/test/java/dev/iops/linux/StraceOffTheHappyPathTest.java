@@ -48,6 +48,7 @@ class StraceOffTheHappyPathTest {
         System.clearProperty(StraceProfiler.PATH_PROPERTY);
         System.clearProperty(StraceProfiler.MAX_TRACE_PROPERTY);
         System.clearProperty(StraceProfiler.LINGER_PROPERTY);
+        System.clearProperty(StraceProfiler.TIMEOUT_PROPERTY);
         assertThat(StraceTracer.detachIdle()).isTrue();
     }
 
@@ -140,10 +141,16 @@ class StraceOffTheHappyPathTest {
 
     @Test
     void availabilityAnswersAtOnceWhileAnotherThreadWaitsForASlowAttach() throws Exception {
+        // A strace that says it started, then hangs until this test lets it fail: its attach cannot end before
+        // then, so an availability() that answers meanwhile did not wait for it (no wall-clock bound needed).
         Path slow = dir.resolve("slow-strace");
-        Files.writeString(slow, "#!/bin/sh\nsleep 2\necho 'strace: attach: too slow' >&2\nexit 1\n");
+        Path started = dir.resolve("started");
+        Path release = dir.resolve("release");
+        Files.writeString(slow, "#!/bin/sh\n: > '" + started + "'\nwhile [ ! -e '" + release + "' ]; do sleep 0.05; "
+                + "done\necho 'strace: attach: too slow' >&2\nexit 1\n");
         assertThat(slow.toFile().setExecutable(true)).isTrue();
         System.setProperty(StraceProfiler.PATH_PROPERTY, slow.toString());
+        System.setProperty(StraceProfiler.TIMEOUT_PROPERTY, "100000"); // the hang ends when this test says
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread attaching = new Thread(() -> {
             try {
@@ -153,15 +160,23 @@ class StraceOffTheHappyPathTest {
             }
         });
         attaching.start();
-        awaitTrue(() -> !straceChildren().isEmpty() || ProcessHandle.current().descendants()
-                .anyMatch(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false)),
-                Duration.ofSeconds(10), "the slow attach started");
-        long t0 = System.nanoTime();
-        Availability a = new StraceProfiler().availability();
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        assertThat(took).as("availability() waited for the attach").isLessThan(Duration.ofMillis(500));
-        assertThat(a.usable()).isTrue();
-        attaching.join(20_000);
+        java.util.concurrent.ExecutorService asker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            awaitTrue(() -> Files.exists(started), Duration.ofSeconds(30), "the slow attach started");
+            java.util.concurrent.Future<Availability> answer = asker.submit(() -> new StraceProfiler().availability());
+            Availability a;
+            try {
+                a = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("availability() waited for the attach: no answer in 30 s while it hung", e);
+            }
+            assertThat(attaching.isAlive()).as("the attach was still waiting when availability() answered").isTrue();
+            assertThat(a.usable()).isTrue();
+        } finally {
+            Files.writeString(release, "");
+            asker.shutdownNow();
+        }
+        attaching.join(30_000);
         assertThat(attaching.isAlive()).isFalse();
         assertThat(failure.get()).isInstanceOf(ProfilerStartException.class)
                 .hasMessageContaining("strace exited with code 1 before it started tracing pid");

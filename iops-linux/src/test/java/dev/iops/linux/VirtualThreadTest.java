@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@code Scope.THREAD} on a virtual thread (Java 21+): an OS-thread profiler refuses it with what to do instead,
- * and automatic selection measures it exactly with jfr, which counts Java threads. Skipped on Java 17 to 20.
+ * and automatic selection measures it exactly with jfr, which counts Java threads, saying in the report why the
+ * others were passed over and logging no warning (selection expects those refusals). Skipped on Java 17 to 20.
  */
 class VirtualThreadTest {
     @TempDir
@@ -74,16 +76,36 @@ class VirtualThreadTest {
     void automaticSelectionMeasuresAVirtualThreadExactlyWithJfr(boolean histogram) throws Exception {
         Path file = dir.resolve("v.bin");
         Workloads.writeStream(file); // the workload's first use, outside the window
-        Object outcome = onVirtualThread(() -> {
-            Iops.Builder b = Iops.with().scope(Scope.THREAD);
-            if (histogram) {
-                b = b.histogram();
-            }
-            return b.measure(() -> Workloads.writeStream(file));
-        });
-        assertThat(outcome).isInstanceOf(IopsReport.class);
-        IopsReport r = (IopsReport) outcome;
+        Object[] outcome = new Object[1];
+        // slf4j-simple writes to System.err as it is at each line
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            outcome[0] = onVirtualThread(() -> {
+                Iops.Builder b = Iops.with().scope(Scope.THREAD);
+                if (histogram) {
+                    b = b.histogram();
+                }
+                return b.measure(() -> Workloads.writeStream(file));
+            });
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(outcome[0]).isInstanceOf(IopsReport.class);
+        IopsReport r = (IopsReport) outcome[0];
         assertThat(r.profiler()).isEqualTo("jfr");
         Workloads.assertExact("jfr on a virtual thread", r, 0, 0, Workloads.BLOCKS, Workloads.TOTAL);
+        String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(logged).as("what selection expects is no warning").doesNotContain("WARN");
+        // each OS-thread profiler that could have measured says why it did not, in the report
+        for (String name : List.of(TracepointProfiler.NAME, PerfProfiler.NAME, ProcfsProfiler.NAME)) {
+            ProfilerInfo info = Iops.profilers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+            if (info.usable() && (!histogram || !name.equals(ProcfsProfiler.NAME))) {
+                assertThat(r.notes()).as(r.toText()).anyMatch(n -> n.startsWith("passed over " + name + " (priority ")
+                        && n.contains(name + " counts one OS thread in Scope.THREAD, but this session runs on a "
+                        + "virtual thread"));
+            }
+        }
     }
 }

@@ -50,7 +50,7 @@ final class FsUsageLaunch {
      */
     static Availability availability(String osName, boolean executable) {
         if (!osName.toLowerCase(Locale.ROOT).startsWith("mac")) {
-            return Availability.unusable("fs_usage needs macOS (it reads the kernel's ktrace buffer); this is "
+            return Availability.forOtherPlatform("fs_usage needs macOS (it reads the kernel's ktrace buffer); this is "
                     + osName + ". Use strace or procfs on Linux, iocounters on Windows, or jfr anywhere.");
         }
         if (!executable) {

@@ -20,8 +20,8 @@ final class OshiSupport {
     static Availability availability(String osName, String what) {
         String os = osName.toLowerCase(Locale.ROOT);
         if (!(os.startsWith("linux") || os.startsWith("mac") || os.startsWith("windows"))) {
-            return Availability.unusable("OSHI " + what + " are wired here for Linux, macOS and Windows; this is "
-                    + osName);
+            return Availability.forOtherPlatform("OSHI " + what + " are wired here for Linux, macOS and Windows; "
+                    + "this is " + osName);
         }
         try {
             Class.forName("oshi.SystemInfo", false, OshiSupport.class.getClassLoader());

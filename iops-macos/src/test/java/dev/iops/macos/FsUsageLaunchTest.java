@@ -28,8 +28,10 @@ class FsUsageLaunchTest {
         assertThat(FsUsageLaunch.availability("Linux", false).reason()).isEqualTo("fs_usage needs macOS (it reads "
                 + "the kernel's ktrace buffer); this is Linux. Use strace or procfs on Linux, iocounters on Windows, "
                 + "or jfr anywhere.");
+        assertThat(FsUsageLaunch.availability("Linux", true).otherPlatform()).as("no note about it on Linux").isTrue();
         assertThat(FsUsageLaunch.availability("Mac OS X", false).reason())
                 .isEqualTo("fs_usage needs /usr/bin/fs_usage, which is missing or not executable here");
+        assertThat(FsUsageLaunch.availability("Mac OS X", false).otherPlatform()).as("fixable on a Mac").isFalse();
         assertThat(FsUsageLaunch.availability("Mac OS X", true).usable()).isTrue();
     }
 

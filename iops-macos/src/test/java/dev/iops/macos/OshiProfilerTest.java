@@ -66,6 +66,7 @@ class OshiProfilerTest {
         assertThat(p.availability().usable()).isFalse();
         assertThat(p.availability().reason()).isEqualTo(
                 "OSHI process counters are wired here for Linux, macOS and Windows; this is Plan 9");
+        assertThat(p.availability().otherPlatform()).isTrue();
         assertThat(new OshiProfiler("Linux").availability().usable()).isTrue();
     }
 }

@@ -80,7 +80,7 @@ public final class IoCountersProfiler implements Profiler {
     @Override
     public Availability availability() {
         if (!isWindows()) {
-            return Availability.unusable("needs Windows (GetProcessIoCounters); this is " + osName);
+            return Availability.forOtherPlatform("needs Windows (GetProcessIoCounters); this is " + osName);
         }
         // Only asks whether the class is there: initialising it would unpack and load JNA's native library.
         try {

@@ -35,6 +35,8 @@ class IoCountersProfilerTest {
                 .isEqualTo("needs Windows (GetProcessIoCounters); this is " + os);
         assertThat(new IoCountersProfiler("Linux").availability().reason())
                 .isEqualTo("needs Windows (GetProcessIoCounters); this is Linux");
+        assertThat(new IoCountersProfiler("Linux").availability().otherPlatform()).as("no note about it on Linux")
+                .isTrue();
     }
 
     @Test
