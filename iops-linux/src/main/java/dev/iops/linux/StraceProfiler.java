@@ -33,8 +33,10 @@ import java.util.Set;
  * operations.
  *
  * <h2>How</h2>
- * One strace process is attached per JVM ({@code strace -f -qq -y -T -ttt -e signal=none -e trace=... -o FILE
- * -p PID}) and shared, reference counted, by every session, nested or concurrent. Each session's window is
+ * One strace process is attached per JVM ({@code strace -f -qq -y -T -ttt -e signal=none -e trace=... -o PIPE
+ * -p PID}, the pipe of a {@code cat} that copies the trace to a temp file and stops at its first failed write, so
+ * that a full disk fails the sessions it cuts short instead of leaving a gap in the trace) and shared, reference
+ * counted, by every session, nested or concurrent. Each session's window is
  * delimited by two marker calls (a {@code readlink} of a unique non-existent path) that strace records like any
  * other call: no fixed sleeps, and the library's own calls (markers, reads of the trace file) are never counted.
  * Attaching waits until a marker shows in the trace, at most {@code iops.strace.timeout}.
