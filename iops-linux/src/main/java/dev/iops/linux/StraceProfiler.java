@@ -6,6 +6,7 @@ import dev.iops.spi.Capability;
 import dev.iops.spi.OpSink;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.PropertyValues;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.SelfIo;
@@ -116,6 +117,9 @@ public final class StraceProfiler implements Profiler {
     /** System property: milliseconds to wait for attach and for the end of a window (default 10000). */
     public static final String TIMEOUT_PROPERTY = "iops.strace.timeout";
 
+    /** The longest linger or timeout accepted, in milliseconds: a day. */
+    static final long MAX_MILLIS = 86_400_000;
+
     /** An idle tracer whose trace passed this size detaches rather than linger, so its file starts over. */
     private static final long ROTATE_BYTES_IDLE = 64L * 1024 * 1024;
     private static final Duration WATCH = Duration.ofMillis(200);
@@ -190,17 +194,12 @@ public final class StraceProfiler implements Profiler {
         if (exe == null) {
             throw new ProfilerStartException(availability().reason());
         }
-        Duration linger = Duration.ofMillis(Math.max(0, longProperty(LINGER_PROPERTY, 0)));
-        long maxTraceMiB = longProperty(MAX_TRACE_PROPERTY, 1024);
-        if (maxTraceMiB <= 0) {
-            throw new ProfilerStartException("-D" + MAX_TRACE_PROPERTY + "=" + maxTraceMiB + " must be a positive "
-                    + "number of MiB");
-        }
-        Duration timeout = Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000)));
-        String pinMode = System.getProperty(PIN_PROPERTY, "false").trim().toLowerCase(Locale.ROOT);
-        if (!pinMode.equals("false") && !pinMode.equals("true") && !pinMode.equals("thread")) {
-            throw new ProfilerStartException("-D" + PIN_PROPERTY + "=" + pinMode + " is not one of false, true, thread");
-        }
+        Duration linger = Duration.ofMillis(PropertyValues.wholeNumber(LINGER_PROPERTY, 0, 0, MAX_MILLIS,
+                "milliseconds"));
+        long maxTraceMiB = PropertyValues.wholeNumber(MAX_TRACE_PROPERTY, 1024, 1, 1024 * 1024, "MiB");
+        Duration timeout = Duration.ofMillis(PropertyValues.wholeNumber(TIMEOUT_PROPERTY, 10_000, 1, MAX_MILLIS,
+                "milliseconds"));
+        String pinMode = PropertyValues.oneOf(PIN_PROPERTY, "false", "false", "true", "thread");
         boolean pinThread = pinMode.equals("thread");
         boolean pin = pinThread || pinMode.equals("true");
         StraceTracer.Settings settings = new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null, pin,
@@ -253,12 +252,9 @@ public final class StraceProfiler implements Profiler {
         return lines[0];
     }
 
-    private static long longProperty(String name, long defaultValue) {
-        return longProperty(name, defaultValue, name.equals(MAX_TRACE_PROPERTY) ? "MiB" : "milliseconds");
-    }
-
     /**
-     * A whole-number option of a Linux provider.
+     * A whole-number option of a Linux provider, any whole number; the caller checks the range. Prefer
+     * {@link PropertyValues#wholeNumber(String, long, long, long, String)}, which says the range in its message.
      *
      * @param name         the system property
      * @param defaultValue its value when unset or blank
@@ -267,15 +263,7 @@ public final class StraceProfiler implements Profiler {
      * @throws ProfilerStartException if it is not a whole number
      */
     static long longProperty(String name, long defaultValue, String unit) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ProfilerStartException("-D" + name + "=" + v + " is not a whole number of " + unit);
-        }
+        return PropertyValues.wholeNumber(name, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE, unit);
     }
 
     /** @return the strace executable to run, or {@code null} if there is none */
