@@ -253,8 +253,9 @@ public final class StraceProfiler implements Profiler {
     }
 
     /**
-     * A whole-number option of a Linux provider, any whole number; the caller checks the range. Prefer
-     * {@link PropertyValues#wholeNumber(String, long, long, long, String)}, which says the range in its message.
+     * A whole-number option of a Linux provider, any whole number; the caller checks the range (the tracepoints'
+     * options). Prefer {@link PropertyValues#wholeNumber(String, long, long, long, String)}, which checks the range
+     * and says it in its message.
      *
      * @param name         the system property
      * @param defaultValue its value when unset or blank
@@ -263,7 +264,15 @@ public final class StraceProfiler implements Profiler {
      * @throws ProfilerStartException if it is not a whole number
      */
     static long longProperty(String name, long defaultValue, String unit) {
-        return PropertyValues.wholeNumber(name, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE, unit);
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ProfilerStartException("-D" + name + "=" + v + " is not a whole number of " + unit);
+        }
     }
 
     /** @return the strace executable to run, or {@code null} if there is none */
