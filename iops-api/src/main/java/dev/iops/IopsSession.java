@@ -83,6 +83,10 @@ public final class IopsSession implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     /** Library children seen ended when a process-wide counter window opened (see ChildProcess.endedChildren). */
     private final long childrenAtOpen;
+    /** The thread that started the session: the one a Scope.THREAD session measures. */
+    private final Thread thread = Thread.currentThread();
+    /** Whether the figures come from counters (read at start and at stop), not from operations seen one by one. */
+    private final boolean countsFromCounters;
     private volatile long startNanos; // set by open(), once the start's stretch of own work has ended
 
     private IopsReport report;
@@ -100,7 +104,8 @@ public final class IopsSession implements AutoCloseable {
         this.tracersAtStart = tracersAtStart;
         // A process-wide counter's window: a tracer child reaped inside it would add its I/O (see SelfIo). Asked
         // before the block runs, of a profiler that already started: no class is loaded here.
-        boolean processCounter = started.countsFromCounters() && scope == Scope.PROCESS;
+        this.countsFromCounters = started.countsFromCounters();
+        boolean processCounter = countsFromCounters && scope == Scope.PROCESS;
         if (processCounter) {
             SelfIo.processCounterOpened();
         }
@@ -183,6 +188,16 @@ public final class IopsSession implements AutoCloseable {
                 throw failure;
             }
             long elapsed = Math.max(0, end - startNanos);
+            if (scope == Scope.THREAD && !thread.isAlive()) {
+                try {
+                    failure = threadEnded(elapsed);
+                    throw failure;
+                } finally {
+                    abandoned.stopped = true;
+                    SelfIo.sessionClosed(abandoned.processCounter);
+                    cleanable.clean();
+                }
+            }
             try {
                 if (aggregator != null) {
                     aggregator.window(elapsed);
@@ -212,28 +227,64 @@ public final class IopsSession implements AutoCloseable {
                 + "Scope.THREAD";
     }
 
+    /**
+     * A {@link Scope#THREAD} session whose thread ended before {@code stop()}: its figures stop where the thread
+     * ended, which is not the block the caller stops. The recording is stopped all the same (what the thread did is
+     * the partial report); a counter that ended with the thread makes its figures unknown.
+     */
+    private IncompleteReportException threadEnded(long elapsed) {
+        RuntimeException stopFailure = null;
+        if (aggregator != null) {
+            aggregator.window(elapsed);
+        }
+        String why = "the thread it measured, '" + thread.getName() + "', ended before stop()";
+        IopsReport partial;
+        try {
+            RecordingResult result = recording.stop(aggregator != null ? aggregator : NO_SINK);
+            // a thread's counters cannot be read once it ended: whatever a counting source read at stop is not its
+            partial = countsFromCounters ? partial(why, false, elapsed) : build(result, elapsed)
+                    .withNote("PARTIAL: " + why + "; these figures are that thread's, until it ended");
+        } catch (RuntimeException e) {
+            stopFailure = e;
+            partial = partial(why, false, elapsed);
+        }
+        String message = "Scope.THREAD measures the thread that started the session, '" + thread.getName()
+                + "', and it ended before stop() (called on '" + Thread.currentThread().getName() + "'): the "
+                + "figures stop where that thread ended and cover none of the work of any other thread. Start and "
+                + "stop a Scope.THREAD session on the thread that runs the block (try-with-resources, or "
+                + "Iops.measure), or measure Scope.PROCESS";
+        return new IncompleteReportException(message + ". The partial report is attached "
+                + "(IncompleteReportException.partialReport()).", withDevices(partial), stopFailure);
+    }
+
     private IncompleteReportException incomplete(RuntimeException cause, long elapsed) {
         String what = cause instanceof RecordingFailedException ? "failed during the measured block"
                 : "failed at the end of the measured block";
         String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        IopsReport partial = partial(profiler.name() + " " + what + " (" + message + ")", aggregator != null,
+                elapsed);
+        return new IncompleteReportException("Profiler '" + profiler.name() + "' " + what + ": " + message
+                + ". The partial report is attached (IncompleteReportException.partialReport()).", withDevices(partial),
+                cause);
+    }
+
+    /**
+     * @param why     what went wrong, for the PARTIAL note
+     * @param counted whether the aggregator's operations are what was captured (else the counters are unknown)
+     */
+    private IopsReport partial(String why, boolean counted, long elapsed) {
         IopsReport partial;
-        if (aggregator != null) {
+        if (counted) {
             IoTotals t = aggregator.totals();
             partial = new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsed), t.readOps(), t.writeOps(),
                     t.bytesRead(), t.bytesWritten(), Aggregator.measuredFigures(), Optional.empty(),
                     Optional.of(aggregator.histogram()), Optional.of(aggregator.detail()), notes(List.of()));
-            partial = partial.withNote("PARTIAL: " + profiler.name() + " " + what + " (" + message
-                    + "); these figures undercount it");
-        } else {
-            partial = new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsed), 0, 0, 0, 0,
-                    EnumSet.noneOf(Figure.class), Optional.empty(), Optional.empty(), Optional.empty(),
-                    notes(List.of()));
-            partial = partial.withNote("PARTIAL: " + profiler.name() + " " + what + " (" + message
-                    + "); its counters are unknown");
+            return partial.withNote("PARTIAL: " + why + "; these figures undercount it");
         }
-        return new IncompleteReportException("Profiler '" + profiler.name() + "' " + what + ": " + message
-                + ". The partial report is attached (IncompleteReportException.partialReport()).", withDevices(partial),
-                cause);
+        partial = new IopsReport(profiler.name(), scope, Duration.ofNanos(elapsed), 0, 0, 0, 0,
+                EnumSet.noneOf(Figure.class), Optional.empty(), Optional.empty(), Optional.empty(),
+                notes(List.of()));
+        return partial.withNote("PARTIAL: " + why + "; its counters are unknown");
     }
 
     private IopsReport withDevices(IopsReport r) {

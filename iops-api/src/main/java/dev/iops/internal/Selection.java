@@ -8,6 +8,7 @@ import dev.iops.spi.Availability;
 import dev.iops.spi.Capability;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.PropertyValues;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.RequestDeclinedException;
@@ -148,6 +149,11 @@ public final class Selection {
      * @throws ProfilerStartException  when the named profiler failed to start
      */
     public static Started start(List<Profiler> profilers, Options options, UnaryOperator<String> properties) {
+        try {
+            PropertyValues.trueOrFalse(properties, WarmUp.PROPERTY, true); // read at the library's first touch
+        } catch (ProfilerStartException e) {
+            throw new IopsException(e.getMessage() + "; it turns iops' background warm-up on or off");
+        }
         String named = options.named();
         String origin = "profiler(\"" + named + "\")";
         if (named == null) {

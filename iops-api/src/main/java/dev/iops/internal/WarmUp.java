@@ -2,6 +2,8 @@ package dev.iops.internal;
 
 import dev.iops.Scope;
 import dev.iops.spi.Profiler;
+import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.PropertyValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,13 @@ final class WarmUp {
     }
 
     static void start(List<Profiler> profilers) {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
+        try {
+            if (!PropertyValues.trueOrFalse(PROPERTY, true)) {
+                return;
+            }
+        } catch (ProfilerStartException e) {
+            // no warm-up on a value that means neither; every session's start then refuses it (Selection.start)
+            LOG.warn("iops: {}", e.getMessage());
             return;
         }
         Thread t = dev.iops.spi.SelfIo.newOwnThread("iops-warm-up", () -> run(profilers));

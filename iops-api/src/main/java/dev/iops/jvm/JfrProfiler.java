@@ -60,6 +60,12 @@ import java.util.Set;
  * every I/O event of that window (threshold 0); and if the user's recording asks for stack traces on these
  * events, this profiler's per-operation cost rises to match.
  *
+ * <h2>A full disk</h2>
+ * When Flight Recorder cannot write its data, the JDK shuts the whole JVM down. So jfr is unusable, and refuses to
+ * start a recording, while Flight Recorder's repository or {@code java.io.tmpdir} has less than 32 MiB free; the
+ * message says where and what to do. The check is made when each block starts: a disk that fills during a block
+ * can still meet Flight Recorder's own shutdown (see docs/profilers/jfr.md).
+ *
  * <h2>Its own I/O</h2>
  * Nothing of the library's runs inside a window; the {@code .jfr} file is read after the recording stopped.
  * Operations on this profiler's own files (named {@code iops-jfr-<pid>-*.jfr} in {@code java.io.tmpdir}) are dropped
@@ -117,6 +123,10 @@ public final class JfrProfiler implements Profiler {
         if (!Files.isDirectory(OwnFiles.DIR) || !Files.isWritable(OwnFiles.DIR)) {
             return Availability.unusable("java.io.tmpdir (" + OwnFiles.DIR + ") is not a writable directory; jfr "
                     + "writes each block's recording there. Point -Djava.io.tmpdir to one");
+        }
+        String shortage = RecordingSpace.shortage();
+        if (shortage != null) {
+            return Availability.unusable(shortage);
         }
         return Availability.ready();
     }

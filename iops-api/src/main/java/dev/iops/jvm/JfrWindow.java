@@ -84,6 +84,10 @@ final class JfrWindow implements Recording {
     }
 
     private static JfrWindow openUninterrupted(Scope scope, Thread thread, boolean callSites) {
+        String shortage = RecordingSpace.shortage(); // before anything makes JFR write
+        if (shortage != null) {
+            throw new ProfilerStartException(shortage + ".");
+        }
         Path file;
         try {
             file = OwnFiles.create();

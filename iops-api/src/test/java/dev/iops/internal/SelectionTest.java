@@ -152,7 +152,8 @@ class SelectionTest {
 
     @Test
     void anUnknownNameListsWhatExistsAndWhereTheNameCameFrom() {
-        assertThatThrownBy(() -> Selection.start(List.of(procfs, jfr), auto(Scope.PROCESS, false), k -> "strase"))
+        assertThatThrownBy(() -> Selection.start(List.of(procfs, jfr), auto(Scope.PROCESS, false),
+                k -> Selection.PROPERTY.equals(k) ? "strase" : null))
                 .isInstanceOf(NoProfilerException.class)
                 .hasMessage("No iops profiler is named 'strase' (from -Diops.profiler=strase). Found: procfs, jfr.");
     }
@@ -418,5 +419,16 @@ class SelectionTest {
             assertThat(start(machine, auto(Scope.PROCESS, false), "strace").profiler().name()).isEqualTo("strace");
             assertThat(counters.started.get() + composite.started.get() + jvm.started.get()).isZero();
         }
+    }
+
+    @Test
+    void aWarmUpSettingThatIsNeitherTrueNorFalseRefusesEverySession() {
+        // -Diops.warmup=nope used to leave the warm-up on in silence (issue 19, item 7)
+        assertThatThrownBy(() -> Selection.start(List.of(procfs), auto(Scope.PROCESS, false),
+                k -> WarmUp.PROPERTY.equals(k) ? "nope" : null))
+                .isExactlyInstanceOf(dev.iops.IopsException.class)
+                .hasMessage("-Diops.warmup=nope is not true or false (default true); it turns iops' background warm-up "
+                        + "on or off");
+        start(List.of(procfs), auto(Scope.PROCESS, false)); // unset: fine
     }
 }

@@ -271,6 +271,20 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
         }
     }
 
+    private static boolean files(ExtensionContext context) {
+        Optional<String> value = context.getConfigurationParameter(FILES_PARAMETER);
+        String v = value.map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).orElse("true");
+        switch (v) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new ExtensionConfigurationException("Configuration parameter " + FILES_PARAMETER + " = '"
+                        + value.get() + "' is not true or false (default true)");
+        }
+    }
+
     private static boolean parallel(ExtensionContext context) {
         return context.getConfigurationParameter(PARALLEL_PARAMETER).map(v -> v.trim().equalsIgnoreCase("true"))
                 .orElse(false);
@@ -383,8 +397,7 @@ public final class IopsExtension implements InvocationInterceptor, ParameterReso
 
     private static void publish(ExtensionContext context, String key, String fileName, IopsReport report) {
         context.publishReportEntry(key, report.toText());
-        boolean files = context.getConfigurationParameter(FILES_PARAMETER).map(v -> !v.trim().equalsIgnoreCase("false"))
-                .orElse(true);
+        boolean files = files(context);
         if (files) {
             publishFile(context, fileName, report);
         }

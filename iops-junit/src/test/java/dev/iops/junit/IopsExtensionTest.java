@@ -314,6 +314,11 @@ class IopsExtensionTest {
         Run noFiles = run(MethodBudgets.class, Map.of(IopsExtension.FILES_PARAMETER, "false"));
         assertThat(noFiles.files("overBoth()")).isEmpty();
         assertThat(noFiles.entry("overBoth()", "iops")).contains("profiler procfs");
+
+        // any other value used to mean true in silence (issue 19, item 7)
+        Run wrong = run(MethodBudgets.class, Map.of(IopsExtension.FILES_PARAMETER, "nope"));
+        assertThat(wrong.failure("withinBudget()")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("Configuration parameter iops.junit.files = 'nope' is not true or false (default true)");
     }
 
     // ---- running the examples ----

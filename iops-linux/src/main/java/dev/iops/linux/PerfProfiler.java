@@ -5,6 +5,7 @@ import dev.iops.spi.Availability;
 import dev.iops.spi.Capability;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.PropertyValues;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
 
@@ -180,10 +181,10 @@ public final class PerfProfiler implements Profiler {
         if (!a.usable()) {
             throw new ProfilerStartException(a.reason());
         }
+        kernelFilter(); // read again where perf is spawned: checked here, where a wrong value fails the start
         PerfRecording.Settings settings = new PerfRecording.Settings(executable(),
                 PerfSyscalls.forArch(System.getProperty("os.arch", "")), bufferPages(),
-                Duration.ofMillis(Math.max(1, StraceProfiler.longProperty(TIMEOUT_PROPERTY, 10_000, "milliseconds"))),
-                Duration.ofMillis(Math.max(0, StraceProfiler.longProperty(LINGER_PROPERTY, 0, "milliseconds"))));
+                timeout(), linger());
         PerfRecording recording = new PerfRecording(settings, request.scope(), pool);
         recording.begin(); // last: opens the window; closes itself if it throws
         return recording;
@@ -282,13 +283,31 @@ public final class PerfProfiler implements Profiler {
         return null;
     }
 
-    private static int bufferPages() {
-        long pages = StraceProfiler.longProperty(BUFFER_PROPERTY, DEFAULT_BUFFER_PAGES, "pages");
-        if ((pages < 1 || Long.bitCount(pages) != 1 || pages > (1 << 20))) {
-            throw new ProfilerStartException("-D" + BUFFER_PROPERTY + "=" + pages + " is not a power of two of "
-                    + "pages between 1 and 1048576");
+    static int bufferPages() {
+        long pages = PropertyValues.wholeNumber(BUFFER_PROPERTY, DEFAULT_BUFFER_PAGES, 1, 1 << 20, "pages");
+        if (Long.bitCount(pages) != 1) {
+            throw new ProfilerStartException("-D" + BUFFER_PROPERTY + "=" + System.getProperty(BUFFER_PROPERTY)
+                    + " is not a power of two: use a power of two of pages from 1 to 1048576 (default "
+                    + DEFAULT_BUFFER_PAGES + ")");
         }
         return (int) pages;
+    }
+
+    /** @return {@value #TIMEOUT_PROPERTY}, checked: 1 ms to a day */
+    static Duration timeout() {
+        return Duration.ofMillis(PropertyValues.wholeNumber(TIMEOUT_PROPERTY, 10_000, 1, StraceProfiler.MAX_MILLIS,
+                "milliseconds"));
+    }
+
+    /** @return {@value #LINGER_PROPERTY}, checked: 0 to a day */
+    static Duration linger() {
+        return Duration.ofMillis(PropertyValues.wholeNumber(LINGER_PROPERTY, 0, 0, StraceProfiler.MAX_MILLIS,
+                "milliseconds"));
+    }
+
+    /** @return {@value #KERNEL_FILTER_PROPERTY}, checked: true or false */
+    static boolean kernelFilter() {
+        return PropertyValues.trueOrFalse(KERNEL_FILTER_PROPERTY, true);
     }
 
     /** @return the perf executable to run, or {@code null} if there is none */

@@ -79,7 +79,7 @@ final class PerfRecorder implements AutoCloseable {
         // a process-wide counter window is open, where a perf that ended on its own would add its I/O, and after
         // a failed attempt.
         boolean kernelFilter = !SelfIo.processCounterOpen()
-                && Boolean.parseBoolean(System.getProperty(PerfProfiler.KERNEL_FILTER_PROPERTY, "true"));
+                && PerfProfiler.kernelFilter();
         for (int attempt = 1; ; attempt++) {
             try {
                 r.spawn(kernelFilter);

@@ -6,6 +6,7 @@ import dev.iops.spi.Capability;
 import dev.iops.spi.OpSink;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.PropertyValues;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingRequest;
 import dev.iops.spi.SelfIo;
@@ -32,8 +33,10 @@ import java.util.Set;
  * operations.
  *
  * <h2>How</h2>
- * One strace process is attached per JVM ({@code strace -f -qq -y -T -ttt -e signal=none -e trace=... -o FILE
- * -p PID}) and shared, reference counted, by every session, nested or concurrent. Each session's window is
+ * One strace process is attached per JVM ({@code strace -f -qq -y -T -ttt -e signal=none -e trace=... -o PIPE
+ * -p PID}, the pipe of a {@code cat} that copies the trace to a temp file and stops at its first failed write, so
+ * that a full disk fails the sessions it cuts short instead of leaving a gap in the trace) and shared, reference
+ * counted, by every session, nested or concurrent. Each session's window is
  * delimited by two marker calls (a {@code readlink} of a unique non-existent path) that strace records like any
  * other call: no fixed sleeps, and the library's own calls (markers, reads of the trace file) are never counted.
  * Attaching waits until a marker shows in the trace, at most {@code iops.strace.timeout}.
@@ -113,6 +116,9 @@ public final class StraceProfiler implements Profiler {
     /** System property: milliseconds to wait for attach and for the end of a window (default 10000). */
     public static final String TIMEOUT_PROPERTY = "iops.strace.timeout";
 
+    /** The longest linger or timeout accepted, in milliseconds: a day. */
+    static final long MAX_MILLIS = 86_400_000;
+
     /** An idle tracer whose trace passed this size detaches rather than linger, so its file starts over. */
     private static final long ROTATE_BYTES_IDLE = 64L * 1024 * 1024;
     private static final Duration WATCH = Duration.ofMillis(200);
@@ -187,17 +193,12 @@ public final class StraceProfiler implements Profiler {
         if (exe == null) {
             throw new ProfilerStartException(availability().reason());
         }
-        Duration linger = Duration.ofMillis(Math.max(0, longProperty(LINGER_PROPERTY, 0)));
-        long maxTraceMiB = longProperty(MAX_TRACE_PROPERTY, 1024);
-        if (maxTraceMiB <= 0) {
-            throw new ProfilerStartException("-D" + MAX_TRACE_PROPERTY + "=" + maxTraceMiB + " must be a positive "
-                    + "number of MiB");
-        }
-        Duration timeout = Duration.ofMillis(Math.max(1, longProperty(TIMEOUT_PROPERTY, 10_000)));
-        String pinMode = System.getProperty(PIN_PROPERTY, "false").trim().toLowerCase(Locale.ROOT);
-        if (!pinMode.equals("false") && !pinMode.equals("true") && !pinMode.equals("thread")) {
-            throw new ProfilerStartException("-D" + PIN_PROPERTY + "=" + pinMode + " is not one of false, true, thread");
-        }
+        Duration linger = Duration.ofMillis(PropertyValues.wholeNumber(LINGER_PROPERTY, 0, 0, MAX_MILLIS,
+                "milliseconds"));
+        long maxTraceMiB = PropertyValues.wholeNumber(MAX_TRACE_PROPERTY, 1024, 1, 1024 * 1024, "MiB");
+        Duration timeout = Duration.ofMillis(PropertyValues.wholeNumber(TIMEOUT_PROPERTY, 10_000, 1, MAX_MILLIS,
+                "milliseconds"));
+        String pinMode = PropertyValues.oneOf(PIN_PROPERTY, "false", "false", "true", "thread");
         boolean pinThread = pinMode.equals("thread");
         boolean pin = pinThread || pinMode.equals("true");
         StraceTracer.Settings settings = new StraceTracer.Settings(exe, pin ? findOnPath("taskset") : null, pin,
@@ -239,12 +240,10 @@ public final class StraceProfiler implements Profiler {
         return StraceTraceFormat.read(traceFile, sink, new java.util.ArrayList<>());
     }
 
-    private static long longProperty(String name, long defaultValue) {
-        return longProperty(name, defaultValue, name.equals(MAX_TRACE_PROPERTY) ? "MiB" : "milliseconds");
-    }
-
     /**
-     * A whole-number option of a Linux provider.
+     * A whole-number option of a Linux provider, any whole number; the caller checks the range (the tracepoints'
+     * options). Prefer {@link PropertyValues#wholeNumber(String, long, long, long, String)}, which checks the range
+     * and says it in its message.
      *
      * @param name         the system property
      * @param defaultValue its value when unset or blank

@@ -100,6 +100,16 @@ final class StraceRecording implements Recording {
                     throw new RecordingFailedException(lease.revocation() + " (-D" + StraceProfiler.MAX_TRACE_PROPERTY
                             + "); " + window.operations() + " operations were read before that");
                 }
+                String unwritten = tracer.writeFailure();
+                if (unwritten != null) {
+                    reader.readAvailable(window); // what the writer wrote before it stopped
+                    if (window.ended()) {
+                        break; // the whole window was written before: exact
+                    }
+                    throw new RecordingFailedException(unwritten + " during the measured block, so every operation "
+                            + "after that point is lost (" + window.operations() + " operations were read before it). "
+                            + tracer.writeAdvice() + ", or use -Diops.profiler=procfs");
+                }
                 if (!tracer.isAlive()) {
                     reader.readAvailable(window);
                     if (window.ended()) {

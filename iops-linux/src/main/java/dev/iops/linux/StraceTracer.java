@@ -1,5 +1,6 @@
 package dev.iops.linux;
 
+import dev.iops.Units;
 import dev.iops.spi.ProfilerStartException;
 import dev.iops.spi.RecordingResult;
 import dev.iops.spi.SelfIo;
@@ -25,9 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link ChildProcess}, {@link TraceFile}). Its command line, its readiness (a marker seen in the trace), its
  * warm-up, its error messages, Yama.
  *
- * <p>strace writes to a temp file (never a pipe: a tracee that blocks writing a pipe its tracer must drain
- * deadlocks), its stderr goes to a second temp file; both are deleted when it detaches and at JVM exit (the
- * child's shutdown hook). While attached it is booked with {@link SelfIo#attachedTracer}.
+ * <p>strace's trace goes to a temp file (never to a pipe the JVM drains: a tracee that blocks reading a pipe its
+ * tracer must fill deadlocks), its stderr to a second temp file; both are deleted when it detaches and at JVM exit
+ * (the child's shutdown hook). While attached it is booked with {@link SelfIo#attachedTracer}.
+ *
+ * <p>strace does not write the trace file itself: it writes into the pipe of a <em>writer</em>, a {@code cat} this
+ * JVM starts first (a {@link ChildProcess}, so booked as the library's own before it writes a byte), which copies it
+ * to the file. strace reports a failed write of its output (a full disk) on stderr and carries on, so the file
+ * loses lines in the middle, silently: a window could end with every marker present and operations missing.
+ * {@code cat} stops at its first failed write instead, so the file is always a prefix of what strace wrote: a
+ * window whose end marker is in the file is complete, and one whose end never came fails naming the writer's
+ * complaint (which it prints on a pipe to this JVM, not on the full disk). strace then meets a pipe without a
+ * reader and exits (SIGPIPE), which detaches it.
  *
  * <p>The one {@link SharedTracer} of strace is {@link #SHARED}: static because a process can have only one
  * ptrace tracer, so one per JVM is the truth, not a convenience. Thread-safe.
@@ -69,6 +79,7 @@ final class StraceTracer implements SharedTracer.Attachment {
     }
 
     private final ChildProcess child;
+    private final ChildProcess writer;
     private final TraceFile trace;
     private final Path errFile;
     private final Set<String> ownPaths;
@@ -80,10 +91,13 @@ final class StraceTracer implements SharedTracer.Attachment {
     private final SelfIo.Registration marks;
     /** What strace adds to one traced call, measured at attach; 0 if it could not be told from noise. */
     private volatile long costPerCallNanos;
+    /** What the writer said when it stopped, once read (guarded by this). */
+    private String writerSaid = "";
 
-    private StraceTracer(ChildProcess child, TraceFile trace, Path errFile, Set<String> ownPaths, String token,
-                         int cpu, AffinityHelper helper, Yama.Grant grant) {
+    private StraceTracer(ChildProcess child, ChildProcess writer, TraceFile trace, Path errFile, Set<String> ownPaths,
+                         String token, int cpu, AffinityHelper helper, Yama.Grant grant) {
         this.child = child;
+        this.writer = writer;
         this.trace = trace;
         this.errFile = errFile;
         this.ownPaths = ownPaths;
@@ -138,8 +152,14 @@ final class StraceTracer implements SharedTracer.Attachment {
         Path tracePath = null;
         Path err = null;
         TraceFile trace = null;
+        ChildProcess writer = null;
         ChildProcess child = null;
         Yama.Grant grant = null;
+        Path cat = StraceProfiler.findOnPath("cat");
+        if (cat == null) {
+            throw new ProfilerStartException("strace's trace is copied to its file by cat, and there is no cat "
+                    + "executable on PATH; install coreutils or busybox, or use -Diops.profiler=procfs");
+        }
         // started before strace, so that neither it nor the taskset runs it makes are ever traced
         AffinityHelper helper = s.pinThread() && cpu >= 0 ? AffinityHelper.start(s.taskset()) : null;
         try {
@@ -149,12 +169,18 @@ final class StraceTracer implements SharedTracer.Attachment {
             err = SelfIo.createOwnFile(tmp, PREFIX, ".err");
             trace = TraceFile.open(tracePath);
             new TraceFileReader(trace, 0).readAvailable(new TraceWindow(null, null, false, Set.of(), op -> { }));
+            // the writer's stderr goes to this JVM on its stdout pipe: a full disk would swallow it in a file
+            writer = ChildProcess.of(StraceProfiler.NAME + "-writer", List.of("/bin/sh", "-c",
+                    "exec \"$1\" 2>&1 >\"$2\"", "iops-strace-writer", cat.toString(), tracePath.toString()))
+                    .pipes().grace(Duration.ofMillis(500)).start();
             List<String> cmd = new ArrayList<>();
             if (cpu >= 0) {
                 cmd.addAll(List.of(s.taskset().toString(), "-c", Integer.toString(cpu)));
             }
+            // strace opens the writer's end of the pipe through /proc: the pipe this JVM holds, reopened
             cmd.addAll(List.of(s.executable().toString(), "-f", "-qq", "-y", "-T", "-ttt", "-e", "signal=none",
-                    "-e", "trace=" + Syscall.traceSet(), "-o", tracePath.toString(), "-p", Long.toString(pid)));
+                    "-e", "trace=" + Syscall.traceSet(), "-o", "/proc/" + writer.pid() + "/fd/0",
+                    "-p", Long.toString(pid)));
             // gated: its pid is known before it attaches, so Yama can be told to let exactly it trace us
             child = ChildProcess.of(StraceProfiler.NAME, cmd).gated().stderrTo(err).deleteOnClose(tracePath)
                     .grace(s.timeout().compareTo(Duration.ofSeconds(2)) < 0 ? s.timeout() : Duration.ofSeconds(2))
@@ -168,13 +194,15 @@ final class StraceTracer implements SharedTracer.Attachment {
             if (helper != null) {
                 own.addAll(helper.pipes()); // the JVM's side of the pin requests
             }
-            StraceTracer tracer = new StraceTracer(child, trace, err, Set.copyOf(own), token, cpu, helper, grant);
+            StraceTracer tracer = new StraceTracer(child, writer, trace, err, Set.copyOf(own), token, cpu, helper,
+                    grant);
             try {
                 tracer.synchronise(pid, s.timeout(), yamaScope);
             } catch (RuntimeException e) {
                 tracer.detach();
                 throw e;
             }
+            tracer.releaseWriterPipe();
             // what strace adds to one traced call, here and now: the same calls traced, less untraced
             tracer.costPerCallNanos = Math.max(0, medianMarkerNanos(costMarker) - untraced);
             LOG.debug("iops: strace (pid {}) attached to pid {}{} in {} us; {} ns added per traced call", child.pid(),
@@ -184,6 +212,9 @@ final class StraceTracer implements SharedTracer.Attachment {
         } catch (IOException e) {
             if (child != null) {
                 child.close();
+            }
+            if (writer != null) {
+                writer.close();
             }
             if (grant != null) {
                 grant.close();
@@ -266,10 +297,18 @@ final class StraceTracer implements SharedTracer.Attachment {
             r = child.awaitReady(() -> {
                 marker(Path.of(prefix + sent[0]++));
                 reader.readAvailable(search);
+                if (!seen[0] && writeFailure() != null) {
+                    throw new ProfilerStartException(writeFailure() + ", so strace could not start. "
+                            + writeAdvice() + ", or use -Diops.profiler=procfs.");
+                }
                 return seen[0];
             }, timeout, POLL);
         } catch (IOException e) {
             throw new ProfilerStartException("strace's trace file " + trace.path() + " could not be read: " + e, e);
+        }
+        if (r != ChildProcess.Readiness.READY && writeFailure() != null) {
+            throw new ProfilerStartException(writeFailure() + ", so strace could not start. " + writeAdvice()
+                    + ", or use -Diops.profiler=procfs.");
         }
         switch (r) {
             case READY -> { }
@@ -404,10 +443,79 @@ final class StraceTracer implements SharedTracer.Attachment {
         return ownPaths;
     }
 
-    /** @return true while strace runs */
+    /** @return true while strace runs and its writer copies the trace to the file */
     @Override
     public boolean isAlive() {
-        return child.isAlive();
+        return child.isAlive() && writer.isAlive();
+    }
+
+    /**
+     * Lets go of this JVM's end of the writer's pipe, once strace holds it (its first line reached the file):
+     * the writer then ends when strace does, and only then.
+     */
+    private void releaseWriterPipe() {
+        try {
+            writer.stdin().close();
+        } catch (IOException e) {
+            LOG.debug("iops: could not close the pipe to strace's writer: {}", e.toString());
+        }
+    }
+
+    /**
+     * Why the trace could not be written to its file, if it could not: the writer stopped at its first failed
+     * write (a full disk) and said why on its pipe to this JVM. The file is then a prefix of what strace wrote:
+     * complete up to that point, missing everything after it. Cheap while the writer runs and says nothing (one
+     * {@code FIONREAD}).
+     *
+     * @return for example {@code "strace's trace could not be written to /tmp/iops-strace-1-2.trace (cat: write
+     *         error: No space left on device; 0 B free in /tmp now)"}, or {@code null} while the trace is written
+     */
+    String writeFailure() {
+        String said = writerSaid();
+        if (said.isEmpty() && (writer.isAlive() || writer.waitExit(Duration.ZERO) == 0)) {
+            return null; // a writer that ended well ended because strace did: that is strace's story
+        }
+        if (said.isEmpty()) {
+            said = "the writer, cat (pid " + writer.pid() + "), ended with " + writer.describeExit();
+        }
+        return "strace's trace could not be written to " + trace.path() + " (" + said + "; " + free() + ")";
+    }
+
+    /** @return what to do about {@link #writeFailure()}, without a final period */
+    String writeAdvice() {
+        Path dir = trace.path().getParent();
+        return "Free space in " + dir + ", or start the JVM with -Djava.io.tmpdir=DIR on a file system with room";
+    }
+
+    private String free() {
+        Path dir = trace.path().getParent();
+        try {
+            return Units.bytes(Files.getFileStore(dir).getUsableSpace()) + " free in " + dir + " now";
+        } catch (IOException | RuntimeException e) {
+            return "free space in " + dir + " unknown: " + e.getMessage();
+        }
+    }
+
+    /** @return what the writer printed so far, read without blocking (its pipe holds at most one short message) */
+    private synchronized String writerSaid() {
+        try {
+            java.io.InputStream in = writer.stdout();
+            int n = in.available();
+            if (n > 0) {
+                byte[] b = new byte[Math.min(n, 4096)];
+                int got;
+                // a read(2) on the caller's thread, inside whatever window is open (all of which fail now)
+                try (SelfIo.Meter meter = SelfIo.meter()) {
+                    got = in.read(b);
+                }
+                if (got > 0) {
+                    writerSaid = (writerSaid + new String(b, 0, got, StandardCharsets.UTF_8)).strip();
+                }
+            }
+        } catch (IOException e) {
+            // the pipe is closed (the writer was closed): keep what was read
+        }
+        return firstLine(writerSaid);
     }
 
     /** @return the strace process id */
@@ -446,6 +554,7 @@ final class StraceTracer implements SharedTracer.Attachment {
     public void detach() {
         marks.close();
         child.close();
+        writer.close(); // after strace: it ends when strace closed its end of the pipe
         if (grant != null) {
             grant.close();
         }

@@ -35,16 +35,32 @@ final class ChildJvm implements AutoCloseable {
      * @return the running JVM
      */
     static ChildJvm start(Class<?> main, Path tmpdir, List<String> options, String... args) throws IOException {
+        return start(Path.of(System.getProperty("java.home")), java.util.Map.of(), main, tmpdir, options, args);
+    }
+
+    /**
+     * @param javaHome the Java runtime to run, such as another JDK than this test's
+     * @param env      environment variables to add
+     * @param main     the class whose {@code main} runs
+     * @param tmpdir   its {@code java.io.tmpdir}, or {@code null} for this JVM's
+     * @param options  JVM options ({@code -D...}) before the class
+     * @param args     its arguments
+     * @return the running JVM
+     */
+    static ChildJvm start(Path javaHome, java.util.Map<String, String> env, Class<?> main, Path tmpdir,
+                          List<String> options, String... args) throws IOException {
         Path out = Files.createTempFile("child-jvm", ".out");
         Path err = Files.createTempFile("child-jvm", ".err");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString()));
         if (tmpdir != null) {
             cmd.add("-Djava.io.tmpdir=" + tmpdir);
         }
         cmd.addAll(options);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new ChildJvm(p, out, err);
     }
 
@@ -54,7 +70,18 @@ final class ChildJvm implements AutoCloseable {
      * @return its output lines
      */
     static List<String> run(Class<?> main, Path tmpdir, List<String> options, String... args) throws Exception {
-        try (ChildJvm jvm = start(main, tmpdir, options, args)) {
+        return run(Path.of(System.getProperty("java.home")), java.util.Map.of(), main, tmpdir, options, args);
+    }
+
+    /**
+     * Runs one to its end, on a given Java runtime and with more environment variables, and checks that it exited
+     * with 0.
+     *
+     * @return its output lines
+     */
+    static List<String> run(Path javaHome, java.util.Map<String, String> env, Class<?> main, Path tmpdir,
+                            List<String> options, String... args) throws Exception {
+        try (ChildJvm jvm = start(javaHome, env, main, tmpdir, options, args)) {
             jvm.awaitExit(90);
             assertThat(jvm.process.exitValue()).as("child output: %s%nits standard error:%n%s", jvm.output(),
                     jvm.errors()).isZero();

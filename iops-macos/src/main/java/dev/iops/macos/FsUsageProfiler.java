@@ -6,6 +6,7 @@ import dev.iops.spi.Capability;
 import dev.iops.spi.OpSink;
 import dev.iops.spi.Profiler;
 import dev.iops.spi.ProfilerStartException;
+import dev.iops.spi.PropertyValues;
 import dev.iops.spi.Recording;
 import dev.iops.spi.RecordingFailedException;
 import dev.iops.spi.RecordingRequest;
@@ -82,6 +83,11 @@ public final class FsUsageProfiler implements Profiler {
         return FsUsageLaunch.availability(osName, Files.isExecutable(FsUsageLaunch.FS_USAGE));
     }
 
+    /** @return {@value #TIMEOUT_PROPERTY}, checked: 1 ms to a day */
+    static Duration timeout() {
+        return Duration.ofMillis(PropertyValues.wholeNumber(TIMEOUT_PROPERTY, 10_000, 1, 86_400_000, "milliseconds"));
+    }
+
     @Override
     public Recording start(RecordingRequest request) {
         request.requirePlatformThread(NAME);
@@ -89,7 +95,7 @@ public final class FsUsageProfiler implements Profiler {
         if (!a.usable()) {
             throw new ProfilerStartException(a.reason());
         }
-        Duration timeout = Duration.ofMillis(Long.getLong(TIMEOUT_PROPERTY, 10_000));
+        Duration timeout = timeout();
         FsUsageRecording r = new FsUsageRecording(request.scope(), timeout);
         try {
             r.begin(timeout);
