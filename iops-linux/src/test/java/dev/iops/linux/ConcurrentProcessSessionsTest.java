@@ -7,6 +7,7 @@ import dev.iops.spi.SelfIo;
 import dev.iops.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.io.File;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * see {@link Workloads#whileHarnessQuiet}, and its event writer), is watched with reads booked as the library's own,
  * and a report that is off while the harness did I/O is set aside.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ConcurrentProcessSessionsTest {
     @Test
     void procfsSessionsOnTwoThreadsNeverCountEachOthersOwnWork() throws Exception {
@@ -50,6 +51,27 @@ class ConcurrentProcessSessionsTest {
         assertThat(o.wrong).as("silently wrong reports of " + o.total).isEmpty();
         assertThat(o.failed).as("failed sessions of " + o.total).isEmpty();
         assertThat(o.harness).as("reports disturbed by the test harness").isLessThanOrEqualTo(5);
+    }
+
+    /**
+     * strace: a window read the shared trace from where it was when its session started, so a stretch of own work
+     * another thread began before that (a session stopping, reading the trace file) was unknown to it, and that
+     * thread's read showed as a {@code <... read resumed>} half without a path: counted (4 of 300 reports).
+     */
+    @Test
+    @EnabledIf("straceUsable")
+    void straceSessionsOnTwoThreadsNeverCountEachOthersOwnWork() throws Exception {
+        Outcome o = run("strace", 2, 500);
+        assertThat(o.wrong).as("silently wrong reports of " + o.total).isEmpty();
+        // Item 7 of issue 19, not this test's: a named strace session may still be refused at its start under
+        // concurrency (a race between the shared tracer's state and TracerPid). Refused, never a wrong report.
+        assertThat(o.failed).as("failed sessions of " + o.total)
+                .allMatch(f -> f.startsWith(dev.iops.NoProfilerException.class.getName()));
+        assertThat(o.harness).as("reports disturbed by the test harness").isLessThanOrEqualTo(5);
+    }
+
+    static boolean straceUsable() {
+        return Iops.profilers().stream().anyMatch(p -> p.name().equals("strace") && p.usable());
     }
 
     /** Made before the race: a lambda made on a first call inside it could load classes. */
@@ -131,6 +153,8 @@ class ConcurrentProcessSessionsTest {
         System.out.println("[" + profiler + ", " + threads + " threads] " + o.total + " sessions: " + o.wrong.size()
                 + " silently wrong, " + o.failed.size() + " failed, " + o.noted.get() + " with a note " + o.notes + ", "
                 + o.harness + " disturbed by the harness");
+        o.wrong.forEach(w -> System.out.println("  wrong: " + w));
+        o.failed.forEach(f -> System.out.println("  failed: " + f));
         return o;
     }
 
@@ -162,8 +186,9 @@ class ConcurrentProcessSessionsTest {
     }
 
     /**
-     * The test harness's own reads (Surefire's threads, by name), read through descriptors opened once and booked
-     * as the library's own, so that no window counts the reading.
+     * The test harness's own I/O (Surefire's threads, by name), read through descriptors opened once, as a stretch
+     * of the library's own work with each read booked, so that no window counts the reading (a tracer would know
+     * these reads by their path, but not one in flight when its window opened).
      */
     static final class Harness implements AutoCloseable {
         private final List<RandomAccessFile> files = new ArrayList<>();
@@ -184,6 +209,12 @@ class ConcurrentProcessSessionsTest {
 
         /** @return bytes the harness's threads read and wrote so far (its command reader, its event writer) */
         synchronized long bytes() {
+            try (SelfIo.OwnWork probe = SelfIo.ownWork()) { // so that every provider drops these reads
+                return read();
+            }
+        }
+
+        private long read() {
             long sum = 0;
             for (RandomAccessFile f : files) {
                 try (SelfIo.OwnCall call = SelfIo.ownCall()) {
