@@ -1009,19 +1009,17 @@ public final class SelfIo {
      * use) is the library's. A provider that sees calls one by one with their thread and time drops them
      * ({@link #isOwnWork}); one that sees them in order marks the stretch in its own record ({@link #markOwnWork});
      * a counting one has the stretch metered whole ({@link #meterOwnWork}). The session brackets each profiler's
-     * start and stop with it, so a provider needs to do nothing more. Costs one {@link System#nanoTime()} unless one
-     * of those is registered; a nested stretch on the same thread is part of the outer one.
+     * start and stop with it, so a provider needs to do nothing more. A running stretch is kept whether or not a
+     * window reads stretches yet (one may open on another thread before it ends): costs a {@link System#nanoTime()}
+     * and an entry in a map, more while one of those is registered; a nested stretch on the same thread is part of
+     * the outer one.
      *
      * @return the stretch; close it on the same thread
      */
     public static OwnWork ownWork() {
         // The time first, then the marks: whatever follows (class loading on a first use, too) lies inside.
         long from = System.nanoTime();
-        boolean record = OWN_WORK_READERS.get() > 0;
         boolean meter = OWN_WORK_METERS.get() > 0 && METERED.get() == null;
-        if (!record && !meter && OWN_WORK_MARKS.isEmpty()) {
-            return NO_WORK;
-        }
         RunningMeter metered = null;
         if (meter) { // before the marks: a mark's first use may load a class (read a jar), which the meter must see
             metered = RunningMeter.start(true);
@@ -1032,19 +1030,25 @@ public final class SelfIo {
             ((OwnWorkMarks) m).begin();
         }
         Stretch s = null;
-        if (record) {
-            long tid = osThreadId();
-            if (tid >= 0) {
-                java.util.List<Stretch> mine = STRETCHES.computeIfAbsent(tid, k -> new java.util.ArrayList<>());
-                synchronized (mine) {
-                    if (mine.isEmpty() || mine.get(mine.size() - 1).to != Long.MAX_VALUE) {
-                        s = new Stretch(from);
-                        mine.add(s);
-                    }
+        // Kept while it runs, whether or not a window reads stretches yet: a perf window that opens meanwhile on
+        // another thread must know that this thread's calls are the library's (issue 19)
+        long tid = stretchTid();
+        java.util.List<Stretch> mine = null;
+        while (tid >= 0) {
+            mine = STRETCHES.computeIfAbsent(tid, k -> new java.util.ArrayList<>());
+            synchronized (mine) {
+                if (STRETCHES.get(tid) != mine) {
+                    continue; // emptied and dropped meanwhile (forget): take the thread's new list
+                }
+                if (mine.isEmpty() || mine.get(mine.size() - 1).to != Long.MAX_VALUE) {
+                    s = new Stretch(from);
+                    mine.add(s);
                 }
             }
+            break;
         }
         Stretch stretch = s;
+        java.util.List<Stretch> list = mine;
         RunningMeter m = metered;
         return () -> {
             if (m != null) {
@@ -1056,8 +1060,44 @@ public final class SelfIo {
             }
             if (stretch != null) {
                 stretch.to = System.nanoTime();
+                if (OWN_WORK_READERS.get() == 0) { // no window asks about it: a window opening from now on is later
+                    forget(tid, list, st -> st == stretch);
+                }
             }
         };
+    }
+
+    /** The OS thread id a stretch is kept under: read once per platform thread, every time on a virtual one. */
+    private static long stretchTid() {
+        long[] cached = STRETCH_TID.get();
+        if (cached[0] != Long.MIN_VALUE) {
+            return cached[0];
+        }
+        long tid = osThreadId();
+        if (!isVirtual(Thread.currentThread())) {
+            cached[0] = tid;
+        }
+        return tid;
+    }
+
+    private static final ThreadLocal<long[]> STRETCH_TID = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+    private static final java.lang.invoke.MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+    private static java.lang.invoke.MethodHandle isVirtualHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    java.lang.invoke.MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // Java 17 to 20: every thread is a platform thread
+        }
+    }
+
+    private static boolean isVirtual(Thread t) {
+        try {
+            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invoke(t);
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     /**
@@ -1142,9 +1182,22 @@ public final class SelfIo {
         OWN_WORK_READERS.incrementAndGet();
         return once(() -> whenNoSession(() -> {
             if (OWN_WORK_READERS.decrementAndGet() == 0) {
-                STRETCHES.clear();
+                // the ended ones: a stretch still running is kept until it ends, for a window opening meanwhile
+                for (java.util.Map.Entry<Long, java.util.List<Stretch>> e : STRETCHES.entrySet()) {
+                    forget(e.getKey(), e.getValue(), st -> st.to != Long.MAX_VALUE);
+                }
             }
         }));
+    }
+
+    /** Removes stretches of a thread, and its list once empty (a stretch starting meanwhile takes a new one). */
+    private static void forget(long tid, java.util.List<Stretch> list, java.util.function.Predicate<Stretch> which) {
+        synchronized (list) {
+            list.removeIf(which);
+            if (list.isEmpty()) {
+                STRETCHES.remove(tid, list);
+            }
+        }
     }
 
     /**

@@ -190,6 +190,27 @@ class SelfIoOwnWorkTest {
                 + "the end), the window's first read").isEqualTo(7);
     }
 
+    /**
+     * A perf window that opens while another thread is in a stretch of own work (a session stopping, which began
+     * before any window read stretches) must know that thread's calls are the library's: the stretch is kept from
+     * its start. Kept only while it runs when no window reads them.
+     */
+    @Test
+    void aStretchBegunBeforeAnyWindowReadsStretchesIsKnownToOneOpeningWhileItRuns() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SelfIo.osThreadId() >= 0, "needs /proc/thread-self (Linux)");
+        long tid = SelfIo.osThreadId();
+        long inside;
+        try (SelfIo.OwnWork work = SelfIo.ownWork()) {
+            inside = System.nanoTime();
+            try (SelfIo.Registration window = SelfIo.readOwnWork()) {
+                assertThat(SelfIo.isOwnWork(tid, inside)).as("while it runs").isTrue();
+            }
+        }
+        try (SelfIo.Registration window = SelfIo.readOwnWork()) {
+            assertThat(SelfIo.isOwnWork(tid, inside)).as("ended before this window opened: forgotten").isFalse();
+        }
+    }
+
     @Test
     void anOwnThreadIsKnownByItsOsIdWhileItRuns() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/thread-self")),
