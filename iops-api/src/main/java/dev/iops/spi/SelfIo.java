@@ -37,7 +37,12 @@ public final class SelfIo {
     private static final java.util.Map<Long, Integer> PROCESSES = new ConcurrentHashMap<>();
     private static final java.util.Queue<long[]> UNNAMED = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private static final java.util.Map<Object, String> TRACERS = new ConcurrentHashMap<>();
-    private static volatile Meter.Factory meterFactory = Meter.Factory.NONE;
+    /**
+     * Held for reading around each own call (its system call and its booking), and by an owner around its meters'
+     * readings; held for writing while a process-wide counting window reads its counters ({@link #atProcessEdge}).
+     */
+    private static final EdgeLock EDGE = new EdgeLock();
+    private static volatile java.util.function.Supplier<ThreadCounters> threadCounters = () -> null;
     private static final Object SESSIONS_LOCK = new Object();
     private static int openSessions; // guarded by SESSIONS_LOCK
     private static int openProcessCounters; // same
@@ -89,7 +94,16 @@ public final class SelfIo {
      * @param bytesWritten bytes they wrote
      */
     public static void count(long readOps, long bytesRead, long writeOps, long bytesWritten) {
-        THREAD.get().add(readOps, bytesRead, writeOps, bytesWritten);
+        EDGE.lockRead(); // never half booked at a window's edge
+        try {
+            book(THREAD.get(), readOps, bytesRead, writeOps, bytesWritten);
+        } finally {
+            EDGE.unlockRead();
+        }
+    }
+
+    private static void book(ThreadLedger ledger, long readOps, long bytesRead, long writeOps, long bytesWritten) {
+        ledger.add(readOps, bytesRead, writeOps, bytesWritten);
         if (readOps != 0) {
             PROCESS[0].add(readOps);
         }
@@ -101,6 +115,121 @@ public final class SelfIo {
         }
         if (bytesWritten != 0) {
             PROCESS[3].add(bytesWritten);
+        }
+    }
+
+    /**
+     * Brackets one system call of the library's own and its booking with {@link #count}: a process-wide counting
+     * window never reads its counters in between ({@link #atProcessEdge}), so the call is in the window's counters
+     * exactly when it is in what the window subtracts. Without it, a call the kernel counted just before another
+     * thread's window opened, but booked just after, would be subtracted from a window it is not in.
+     * <pre>{@code
+     * try (SelfIo.OwnCall call = SelfIo.ownCall()) {
+     *     n = file.read(buffer, 0, buffer.length);
+     *     SelfIo.count(1, n, 0, 0);
+     * }}</pre>
+     * Only around a call that does not block (a regular or {@code /proc} file, a pipe with data available): a
+     * window's edge waits for it. Calls may nest on one thread.
+     *
+     * @return the bracket; close it on the same thread, once
+     */
+    public static OwnCall ownCall() {
+        EDGE.lockRead();
+        return OWN_CALL;
+    }
+
+    /** The bracket of {@link #ownCall()}. */
+    public interface OwnCall extends AutoCloseable {
+        /** Ends the bracket. Call once, on the thread that opened it. */
+        @Override
+        void close();
+    }
+
+    private static final OwnCall OWN_CALL = EDGE::unlockRead;
+
+    /**
+     * The lock of {@link #ownCall} (read, reentrant) and {@link #atProcessEdge} (write, reentrant, and reads inside
+     * it). Made of a monitor, not of {@code java.util.concurrent.locks}: those load classes the first time threads
+     * contend (a read of the runtime image inside whatever window another thread has open), and the library's own
+     * I/O must be booked. A waiting writer holds back new readers, not a thread that already holds a read.
+     */
+    private static final class EdgeLock {
+        private final ThreadLocal<int[]> readHolds = ThreadLocal.withInitial(() -> new int[1]);
+        private Thread writer; // guarded by this
+        private int writeHolds; // same
+        private int readers; // same: read holds of every thread
+        private int waitingWriters; // same
+
+        void lockRead() {
+            int[] mine = readHolds.get();
+            synchronized (this) {
+                Thread me = Thread.currentThread();
+                boolean interrupted = false;
+                while (writer != null && writer != me || writer == null && waitingWriters > 0 && mine[0] == 0) {
+                    interrupted |= await();
+                }
+                readers++;
+                mine[0]++;
+                restore(interrupted);
+            }
+        }
+
+        void unlockRead() {
+            int[] mine = readHolds.get();
+            synchronized (this) {
+                mine[0]--;
+                if (--readers == 0) {
+                    notifyAll();
+                }
+            }
+        }
+
+        void lockWrite() {
+            Thread me = Thread.currentThread();
+            if (readHolds.get()[0] > 0 && writer != me) {
+                throw new IllegalStateException("a process-wide window's edge inside an own call of the same thread "
+                        + "would wait for itself");
+            }
+            synchronized (this) {
+                if (writer == me) {
+                    writeHolds++;
+                    return;
+                }
+                boolean interrupted = false;
+                waitingWriters++;
+                while (writer != null || readers > 0) {
+                    interrupted |= await();
+                }
+                waitingWriters--;
+                writer = me;
+                writeHolds = 1;
+                restore(interrupted);
+            }
+        }
+
+        void unlockWrite() {
+            synchronized (this) {
+                if (--writeHolds == 0) {
+                    writer = null;
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Waits on the monitor; own work is never cut short by an interrupt. @return true if interrupted */
+        private boolean await() {
+            try {
+                wait();
+                return false;
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }
+
+        private static void restore(boolean interrupted) {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -124,7 +253,10 @@ public final class SelfIo {
         return THREAD.get();
     }
 
-    /** The own I/O booked on one thread. Written by that thread only; readable from any thread. */
+    /**
+     * The own I/O booked on one thread. Written by that thread, and by a process-wide window's edge that books a
+     * meter of that thread up to the edge ({@link #atProcessEdge}); readable from any thread.
+     */
     public static final class ThreadLedger {
         private final java.util.concurrent.atomic.AtomicLongArray values = new java.util.concurrent.atomic.AtomicLongArray(4);
 
@@ -393,13 +525,14 @@ public final class SelfIo {
 
     /**
      * Starts measuring the calling thread's own I/O, for library code whose system calls cannot be counted one
-     * by one; {@link Meter#close()} books what it measured. Where the platform cannot measure one thread, the
-     * meter measures nothing and {@link Meter#exact()} is false.
+     * by one; {@link Meter#close()} books what it measured, less what the code inside booked itself. A process-wide
+     * window that opens or closes meanwhile on another thread books it up to that point ({@link #atProcessEdge}).
+     * Where the platform cannot measure one thread, the meter measures nothing and {@link Meter#exact()} is false.
      *
      * @return a running meter; close it on the same thread
      */
     public static Meter meter() {
-        return meterFactory.start();
+        return RunningMeter.start(false);
     }
 
     /**
@@ -518,42 +651,306 @@ public final class SelfIo {
     }
 
     /**
-     * Installs how {@link #meter()} measures one thread (a provider module does, on a platform that can).
+     * Installs how {@link #meter()} and metered stretches of own work read one thread's counters (a provider module
+     * does, on a platform that can).
      *
-     * @param factory the meter factory
+     * @param opener opens the calling thread's counters, or returns {@code null} where it cannot; must not throw
      */
-    public static void installMeter(Meter.Factory factory) {
-        meterFactory = java.util.Objects.requireNonNull(factory, "factory");
+    public static void installThreadCounters(java.util.function.Supplier<ThreadCounters> opener) {
+        threadCounters = java.util.Objects.requireNonNull(opener, "opener");
+    }
+
+    /**
+     * One thread's cumulative I/O counters as the platform keeps them ({@code /proc/thread-self/io} on Linux),
+     * opened on that thread and readable from any thread afterwards: what meters read.
+     */
+    public interface ThreadCounters extends AutoCloseable {
+        /**
+         * Reads the counters of the thread that opened them with one read system call, which the kernel counts on
+         * the calling thread once it has returned its data: a reading never includes itself.
+         *
+         * @param into receives read calls, bytes read, write calls and bytes written, in that order
+         * @return the bytes that read call returned, or -1 if it failed ({@code into} is then unchanged)
+         */
+        int read(long[] into);
+
+        /** Releases the counters. Idempotent, never throws. */
+        @Override
+        void close();
     }
 
     /**
      * Measures a stretch of the library's own I/O on one thread and books it on close.
      */
     public interface Meter extends AutoCloseable {
-        /** @return true if the platform measured the stretch exactly */
+        /** @return true if the platform measures the stretch exactly */
         boolean exact();
 
-        /** Books what was measured with {@link SelfIo#count}. Never throws. */
+        /** Books what was measured with {@link SelfIo#count}. Call once, on the thread that started it. Never throws. */
         @Override
         void close();
+    }
 
-        /** Starts meters. */
-        @FunctionalInterface
-        interface Factory {
-            /** The factory of a platform that cannot measure a thread. */
-            Factory NONE = () -> new Meter() {
-                @Override
-                public boolean exact() {
-                    return false;
+    /**
+     * The running meters of one thread, innermost last, over the one counter file they share. Changed by its
+     * thread under the read lock of {@link #EDGE}, and by a process-wide window's edge on another thread under its
+     * write lock, so never both at once.
+     */
+    private static final class Meters {
+        final ThreadLedger ledger;
+        final java.util.List<RunningMeter> running = new java.util.ArrayList<>();
+        final java.util.List<RunningMeter> paused = new java.util.ArrayList<>();
+        final long[] reading = new long[4];
+        ThreadCounters counters;
+
+        Meters(ThreadLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        /**
+         * Reads the counters; the read is the calling thread's own I/O, not yet in the reading.
+         *
+         * @return the bytes read, or -1 (the counters are then closed: nothing more is metered on this thread)
+         */
+        int read() {
+            int n = counters == null ? -1 : counters.read(reading);
+            if (n < 0 && counters != null) {
+                counters.close();
+                counters = null;
+            }
+            return n;
+        }
+
+        /**
+         * Books every running meter up to the last reading, innermost first (each books what its code, nested meters
+         * included, did not book itself).
+         *
+         * @param readOps   own read calls not in the reading yet (the owner's reading itself), booked with it
+         * @param bytesRead their bytes
+         */
+        void settle(long readOps, long bytesRead) {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                running.get(i).bookTo(reading, readOps, bytesRead);
+            }
+        }
+
+        void restartAll(java.util.List<RunningMeter> meters) {
+            Totals booked = ledger.totals();
+            for (RunningMeter m : meters) {
+                m.rebase(reading, booked);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Meters> METERS = ThreadLocal.withInitial(() -> new Meters(THREAD.get()));
+    /** The threads with a running meter: what a process-wide window's edge books up to itself. */
+    private static final Set<Meters> METERING = ConcurrentHashMap.newKeySet();
+
+    /** A meter: {@link #meter()}, or a stretch of own work metered whole ({@link #ownWork}). */
+    private static final class RunningMeter implements Meter {
+        private final Meters meters;
+        private final boolean stretch;
+        private final long[] base = new long[4];
+        private Totals bookedAtBase;
+        private boolean exact;
+        private boolean closed;
+
+        private RunningMeter(Meters meters, boolean stretch) {
+            this.meters = meters;
+            this.stretch = stretch;
+        }
+
+        /** @param stretch true for a stretch of own work: it resumes after a settle only while a counting window is open */
+        static RunningMeter start(boolean stretch) {
+            Meters meters = METERS.get();
+            RunningMeter m = new RunningMeter(meters, stretch);
+            EDGE.lockRead();
+            try {
+                if (meters.counters == null && meters.running.isEmpty() && meters.paused.isEmpty()) {
+                    meters.counters = threadCounters.get();
                 }
-
-                @Override
-                public void close() {
+                if (meters.read() >= 0) { // the read itself is in the next reading: measured by this meter
+                    m.exact = true;
+                    m.rebase(meters.reading, meters.ledger.totals());
+                    meters.running.add(m);
+                    METERING.add(meters);
                 }
-            };
+            } finally {
+                EDGE.unlockRead();
+            }
+            return m;
+        }
 
-            /** @return a meter started now on the calling thread */
-            Meter start();
+        void rebase(long[] reading, Totals booked) {
+            System.arraycopy(reading, 0, base, 0, 4);
+            bookedAtBase = booked;
+        }
+
+        /**
+         * Books what the thread did since the base, less what was booked on it meanwhile, and moves the base here.
+         *
+         * @param readOps   reads of the thread not in the reading (the reading's own), booked with it
+         * @param bytesRead their bytes
+         */
+        void bookTo(long[] reading, long readOps, long bytesRead) {
+            Totals inside = meters.ledger.totals().minus(bookedAtBase);
+            book(meters.ledger, reading[0] - base[0] + readOps - inside.readOps(),
+                    reading[1] - base[1] + bytesRead - inside.bytesRead(),
+                    reading[2] - base[2] - inside.writeOps(), reading[3] - base[3] - inside.bytesWritten());
+            rebase(reading, meters.ledger.totals());
+            base[0] += readOps; // booked now, and in the thread's next reading: not to be booked again
+            base[1] += bytesRead;
+        }
+
+        @Override
+        public boolean exact() {
+            return exact;
+        }
+
+        @Override
+        public void close() {
+            if (closed || !exact) {
+                closed = true;
+                return;
+            }
+            closed = true;
+            EDGE.lockRead();
+            try {
+                if (meters.paused.remove(this)) {
+                    // closed between a settle and its resume: booked up to the settle, and nothing since
+                } else if (meters.running.contains(this)) {
+                    int n = meters.read();
+                    if (n >= 0) {
+                        meters.settle(1, n); // every running meter up to here (the outer ones go on from here)
+                    }
+                    meters.running.remove(this);
+                }
+                release(meters);
+            } finally {
+                EDGE.unlockRead();
+            }
+        }
+    }
+
+    /** Under the read lock: forgets a thread's meters once none runs or waits to resume. */
+    private static void release(Meters meters) {
+        if (meters.running.isEmpty()) {
+            METERING.remove(meters);
+            if (meters.paused.isEmpty() && meters.counters != null) {
+                meters.counters.close();
+                meters.counters = null;
+            }
+        }
+    }
+
+    /** Under a lock of {@link #EDGE}: books the calling thread's running meters up to now, and pauses them. */
+    private static void pauseMine() {
+        Meters mine = METERS.get();
+        if (mine.running.isEmpty()) {
+            return;
+        }
+        int n = mine.read();
+        if (n >= 0) {
+            mine.settle(1, n);
+        }
+        mine.paused.addAll(mine.running);
+        mine.running.clear();
+        if (n < 0) {
+            mine.paused.clear(); // nothing can be metered on this thread any more
+        }
+        release(mine);
+    }
+
+    /**
+     * Under a lock of {@link #EDGE}: resumes the calling thread's paused meters from now; a stretch of own work
+     * only while a counting window is open, to book for.
+     */
+    private static void resumeMine() {
+        Meters mine = METERS.get();
+        if (mine.paused.isEmpty()) {
+            return;
+        }
+        java.util.List<RunningMeter> resumed = new java.util.ArrayList<>();
+        for (RunningMeter m : mine.paused) {
+            if (!m.stretch || OWN_WORK_METERS.get() > 0) {
+                resumed.add(m);
+            }
+        }
+        mine.paused.clear();
+        if (!resumed.isEmpty() && mine.read() >= 0) {
+            mine.restartAll(resumed);
+            mine.running.addAll(resumed);
+            METERING.add(mine);
+        }
+        release(mine);
+    }
+
+    /** Work done at a process-wide window's edge. */
+    @FunctionalInterface
+    public interface EdgeWork {
+        /**
+         * Reads the window's counters and {@link #process()}.
+         *
+         * @throws java.io.IOException if a reading fails
+         */
+        void run() throws java.io.IOException;
+    }
+
+    /**
+     * Runs a reading at an edge of a process-wide counting window ({@code procfs} in {@code Scope.PROCESS}: it reads
+     * {@link #process()}, then {@code /proc/self/io}) so that what it subtracts is what the counters hold: no own
+     * call on another thread is half booked meanwhile ({@link #ownCall}), every meter running on another thread is
+     * booked up to here first (its thread's counters are read before and after {@code work}), and the calling
+     * thread's meters are booked before {@code work} and resume after it.
+     *
+     * <p>What it cannot place: I/O that a thread being metered did while {@code work} ran (a recording read back, a
+     * class loaded on a first use, at that very moment), which may lie on either side of the edge. It is booked after
+     * the edge, and returned.
+     *
+     * @param work the reading
+     * @return the own I/O other threads did during {@code work}, which may lie on either side of it:
+     * {@link Totals#ZERO} almost always
+     * @throws java.io.IOException what {@code work} throws
+     */
+    public static Totals atProcessEdge(EdgeWork work) throws java.io.IOException {
+        EDGE.lockWrite();
+        try {
+            pauseMine();
+            java.util.List<Meters> others = new java.util.ArrayList<>(METERING);
+            java.util.List<long[]> first = new java.util.ArrayList<>(others.size());
+            for (Meters m : others) {
+                int n = m.read(); // this thread's own read
+                count(1, Math.max(0, n), 0, 0);
+                first.add(n < 0 ? null : m.reading.clone());
+                if (n >= 0) {
+                    m.settle(0, 0);
+                }
+            }
+            try {
+                work.run();
+            } finally {
+                resumeMine();
+            }
+            long[] unplaced = new long[4];
+            for (int i = 0; i < others.size(); i++) {
+                Meters m = others.get(i);
+                long[] before = first.get(i);
+                if (before == null) {
+                    continue;
+                }
+                long[] again = new long[4];
+                int n = m.counters == null ? -1 : m.counters.read(again);
+                count(1, Math.max(0, n), 0, 0);
+                if (n < 0) {
+                    continue; // the thread is gone: it did its own work to the end (a meter is closed in a finally)
+                }
+                for (int k = 0; k < 4; k++) {
+                    unplaced[k] += again[k] - before[k]; // booked by its owner later: after this edge
+                }
+            }
+            return new Totals(unplaced[0], unplaced[1], unplaced[2], unplaced[3]);
+        } finally {
+            EDGE.unlockWrite();
         }
     }
 
@@ -577,12 +974,14 @@ public final class SelfIo {
     private static final OwnWork NO_WORK = () -> { };
     private static final java.util.concurrent.atomic.AtomicInteger OWN_WORK_METERS =
             new java.util.concurrent.atomic.AtomicInteger();
-    private static final ThreadLocal<MeteredStretch> METERED = new ThreadLocal<>();
+    /** The calling thread's metered stretch of own work, if it is in one (a nested stretch is part of it). */
+    private static final ThreadLocal<RunningMeter> METERED = new ThreadLocal<>();
 
     static {
         // Loaded with SelfIo, before any window: on a first use inside one, loading them would read the jar
         // before a stretch could take it in.
-        java.util.List.of(Stretch.class, MeteredStretch.class, OwnWork.class, NO_WORK.getClass());
+        java.util.List.of(Stretch.class, RunningMeter.class, Meters.class, OwnWork.class, NO_WORK.getClass(),
+                OWN_CALL.getClass(), EdgeLock.class, EdgeWork.class, ThreadCounters.class);
     }
 
     /** A stretch of own work on the calling thread, ended by {@link #close()}. */
@@ -610,22 +1009,20 @@ public final class SelfIo {
      * use) is the library's. A provider that sees calls one by one with their thread and time drops them
      * ({@link #isOwnWork}); one that sees them in order marks the stretch in its own record ({@link #markOwnWork});
      * a counting one has the stretch metered whole ({@link #meterOwnWork}). The session brackets each profiler's
-     * start and stop with it, so a provider needs to do nothing more. Costs one {@link System#nanoTime()} unless one
-     * of those is registered; a nested stretch on the same thread is part of the outer one.
+     * start and stop with it, so a provider needs to do nothing more. A running stretch is kept whether or not a
+     * window reads stretches yet (one may open on another thread before it ends): costs a {@link System#nanoTime()}
+     * and an entry in a map, more while one of those is registered; a nested stretch on the same thread is part of
+     * the outer one.
      *
      * @return the stretch; close it on the same thread
      */
     public static OwnWork ownWork() {
         // The time first, then the marks: whatever follows (class loading on a first use, too) lies inside.
         long from = System.nanoTime();
-        boolean record = OWN_WORK_READERS.get() > 0;
         boolean meter = OWN_WORK_METERS.get() > 0 && METERED.get() == null;
-        if (!record && !meter && OWN_WORK_MARKS.isEmpty()) {
-            return NO_WORK;
-        }
-        MeteredStretch metered = null;
+        RunningMeter metered = null;
         if (meter) { // before the marks: a mark's first use may load a class (read a jar), which the meter must see
-            metered = new MeteredStretch();
+            metered = RunningMeter.start(true);
             METERED.set(metered);
         }
         Object[] marks = OWN_WORK_MARKS.toArray();
@@ -633,66 +1030,73 @@ public final class SelfIo {
             ((OwnWorkMarks) m).begin();
         }
         Stretch s = null;
-        if (record) {
-            long tid = osThreadId();
-            if (tid >= 0) {
-                java.util.List<Stretch> mine = STRETCHES.computeIfAbsent(tid, k -> new java.util.ArrayList<>());
-                synchronized (mine) {
-                    if (mine.isEmpty() || mine.get(mine.size() - 1).to != Long.MAX_VALUE) {
-                        s = new Stretch(from);
-                        mine.add(s);
-                    }
+        // Kept while it runs, whether or not a window reads stretches yet: a perf window that opens meanwhile on
+        // another thread must know that this thread's calls are the library's (issue 19)
+        long tid = stretchTid();
+        java.util.List<Stretch> mine = null;
+        while (tid >= 0) {
+            mine = STRETCHES.computeIfAbsent(tid, k -> new java.util.ArrayList<>());
+            synchronized (mine) {
+                if (STRETCHES.get(tid) != mine) {
+                    continue; // emptied and dropped meanwhile (forget): take the thread's new list
+                }
+                if (mine.isEmpty() || mine.get(mine.size() - 1).to != Long.MAX_VALUE) {
+                    s = new Stretch(from);
+                    mine.add(s);
                 }
             }
+            break;
         }
         Stretch stretch = s;
-        MeteredStretch m = metered;
+        java.util.List<Stretch> list = mine;
+        RunningMeter m = metered;
         return () -> {
             if (m != null) {
                 METERED.remove();
-                m.book();
+                m.close();
             }
             for (int i = marks.length - 1; i >= 0; i--) {
                 ((OwnWorkMarks) marks[i]).end();
             }
             if (stretch != null) {
                 stretch.to = System.nanoTime();
+                if (OWN_WORK_READERS.get() == 0) { // no window asks about it: a window opening from now on is later
+                    forget(tid, list, st -> st == stretch);
+                }
             }
         };
     }
 
-    /**
-     * A stretch of own work measured whole with a {@link Meter}: everything the thread did in it (class loading
-     * from the library's jars on a first use, too) is booked, less what the code inside booked itself. Its metering
-     * pauses while a counting provider reads its counters ({@link #settleOwnWork}, {@link #resumeOwnWork}).
-     */
-    private static final class MeteredStretch {
-        private Meter meter;
-        private Totals booked;
-
-        MeteredStretch() {
-            restart();
+    /** The OS thread id a stretch is kept under: read once per platform thread, every time on a virtual one. */
+    private static long stretchTid() {
+        long[] cached = STRETCH_TID.get();
+        if (cached[0] != Long.MIN_VALUE) {
+            return cached[0];
         }
-
-        /** Books the segment since the start (or the last resume), once; then nothing runs until a restart. */
-        void book() {
-            if (meter == null) {
-                return;
-            }
-            Totals inside = thread().minus(booked);
-            Meter m = meter;
-            meter = null;
-            m.close(); // books all the thread did in the segment...
-            if (m.exact()) { // ...once (a platform that cannot measure books nothing, and corrects nothing)
-                count(-inside.readOps(), -inside.bytesRead(), -inside.writeOps(), -inside.bytesWritten());
-            }
+        long tid = osThreadId();
+        if (!isVirtual(Thread.currentThread())) {
+            cached[0] = tid;
         }
+        return tid;
+    }
 
-        void restart() {
-            if (meter == null && OWN_WORK_METERS.get() > 0) { // no counting window left: nothing to book for
-                meter = meterFactory.start();
-                booked = thread();
-            }
+    private static final ThreadLocal<long[]> STRETCH_TID = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+    private static final java.lang.invoke.MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+    private static java.lang.invoke.MethodHandle isVirtualHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    java.lang.invoke.MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // Java 17 to 20: every thread is a platform thread
+        }
+    }
+
+    private static boolean isVirtual(Thread t) {
+        try {
+            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invoke(t);
+        } catch (Throwable e) {
+            return false;
         }
     }
 
@@ -709,26 +1113,31 @@ public final class SelfIo {
     }
 
     /**
-     * Books the calling thread's own work so far, if it is inside a metered stretch, and pauses the metering: a
-     * counting provider calls it right before it reads its counters (at a window's start and at its end), and
-     * {@link #resumeOwnWork} right after, so own work before a window opens is not booked inside it, and own work
-     * inside it is booked before it closes.
+     * Books the calling thread's running meters (a metered stretch of own work, a {@link #meter()}) up to now, and
+     * pauses them: a counting provider in {@code Scope.THREAD} calls it right before it reads its counters (at a
+     * window's start and at its end), and {@link #resumeOwnWork} right after, so own work before a window opens is
+     * not booked inside it, and own work inside it is booked before it closes. ({@link #atProcessEdge} does the
+     * same for a process-wide window, and for every thread.)
      */
     public static void settleOwnWork() {
-        MeteredStretch m = METERED.get();
-        if (m != null) {
-            m.book();
+        EDGE.lockRead();
+        try {
+            pauseMine();
+        } finally {
+            EDGE.unlockRead();
         }
     }
 
     /**
-     * Resumes the metering that {@link #settleOwnWork} paused, if the calling thread is in a metered stretch and
-     * a counting window is still registered ({@link #meterOwnWork}).
+     * Resumes the metering that {@link #settleOwnWork} paused: a stretch of own work only while a counting window
+     * is still registered ({@link #meterOwnWork}), a {@link #meter()} always.
      */
     public static void resumeOwnWork() {
-        MeteredStretch m = METERED.get();
-        if (m != null) {
-            m.restart();
+        EDGE.lockRead();
+        try {
+            resumeMine();
+        } finally {
+            EDGE.unlockRead();
         }
     }
 
@@ -773,9 +1182,22 @@ public final class SelfIo {
         OWN_WORK_READERS.incrementAndGet();
         return once(() -> whenNoSession(() -> {
             if (OWN_WORK_READERS.decrementAndGet() == 0) {
-                STRETCHES.clear();
+                // the ended ones: a stretch still running is kept until it ends, for a window opening meanwhile
+                for (java.util.Map.Entry<Long, java.util.List<Stretch>> e : STRETCHES.entrySet()) {
+                    forget(e.getKey(), e.getValue(), st -> st.to != Long.MAX_VALUE);
+                }
             }
         }));
+    }
+
+    /** Removes stretches of a thread, and its list once empty (a stretch starting meanwhile takes a new one). */
+    private static void forget(long tid, java.util.List<Stretch> list, java.util.function.Predicate<Stretch> which) {
+        synchronized (list) {
+            list.removeIf(which);
+            if (list.isEmpty()) {
+                STRETCHES.remove(tid, list);
+            }
+        }
     }
 
     /**

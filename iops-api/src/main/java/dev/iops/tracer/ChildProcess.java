@@ -246,9 +246,11 @@ public final class ChildProcess implements AutoCloseable {
             opened = true;
         }
         OutputStream in = process.getOutputStream();
-        in.write(GO);
-        in.flush();
-        SelfIo.count(0, 0, 1, GO.length); // a write(2) on the caller's thread, inside whatever window is open
+        try (SelfIo.OwnCall call = SelfIo.ownCall()) { // a few bytes into an empty pipe: never blocks
+            in.write(GO);
+            in.flush();
+            SelfIo.count(0, 0, 1, GO.length); // a write(2) on the caller's thread, inside whatever window is open
+        }
         SelfIo.countUnnamed(true, GO.length); // and a pathless JVM-level write, for jfr
     }
 

@@ -73,13 +73,14 @@ public final class TraceFile implements AutoCloseable {
      * @throws IOException if the read fails
      */
     public int read(long position, byte[] b, int offset, int length) throws IOException {
-        int n;
         synchronized (this) {
-            file.seek(position); // lseek: not I/O for any provider
-            n = file.read(b, offset, length);
+            try (SelfIo.OwnCall call = SelfIo.ownCall()) { // booked with the read, never apart at a window's edge
+                file.seek(position); // lseek: not I/O for any provider
+                int n = file.read(b, offset, length);
+                SelfIo.count(1, Math.max(0, n), 0, 0);
+                return n;
+            }
         }
-        SelfIo.count(1, Math.max(0, n), 0, 0);
-        return n;
     }
 
     /**
@@ -96,8 +97,11 @@ public final class TraceFile implements AutoCloseable {
             byte[] b = new byte[maxBytes];
             int n = 0;
             while (n < b.length) {
-                int r = f.read(b, n, b.length - n);
-                SelfIo.count(1, Math.max(0, r), 0, 0);
+                int r;
+                try (SelfIo.OwnCall call = SelfIo.ownCall()) {
+                    r = f.read(b, n, b.length - n);
+                    SelfIo.count(1, Math.max(0, r), 0, 0);
+                }
                 if (r <= 0) {
                     break;
                 }

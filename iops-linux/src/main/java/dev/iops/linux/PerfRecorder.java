@@ -194,17 +194,22 @@ final class PerfRecorder implements AutoCloseable {
     private void command(String cmd) throws IOException {
         byte[] bytes = (cmd + "\n").getBytes(StandardCharsets.US_ASCII);
         OutputStream control = process.stdin();
-        control.write(bytes);
-        control.flush();
-        own(true, bytes.length);
+        try (SelfIo.OwnCall call = SelfIo.ownCall()) { // a line into perf's control pipe: never blocks
+            control.write(bytes);
+            control.flush();
+            own(true, bytes.length);
+        }
         InputStream acks = process.stdout();
         StringBuilder answer = new StringBuilder();
         byte[] buf = new byte[64];
         ChildProcess.Readiness r = process.awaitReady(() -> {
             int n = acks.available();
             if (n > 0) {
-                int got = Math.max(0, acks.read(buf, 0, Math.min(n, buf.length)));
-                own(false, got);
+                int got;
+                try (SelfIo.OwnCall call = SelfIo.ownCall()) { // bytes that are there: never blocks
+                    got = Math.max(0, acks.read(buf, 0, Math.min(n, buf.length)));
+                    own(false, got);
+                }
                 answer.append(new String(buf, 0, got, StandardCharsets.US_ASCII));
             }
             return answer.indexOf("ack\n") >= 0;

@@ -85,8 +85,8 @@ public final class ProcfsProfiler implements Profiler {
             SelfIo.ownPath(Path.of("/proc/" + pid + "/io"));
             SelfIo.ownPath(Path.of("/proc/" + pid + "/task")); // each thread's files, as a tracer resolves them
             SelfIo.ownPath(Path.of("/proc/self/task")); // the same, as ServiceThreads opens them
-            SelfIo.installMeter(ThreadMeter::start);
-            try (SelfIo.Meter first = ThreadMeter.start()) {
+            SelfIo.installThreadCounters(ThreadCounters::open);
+            try (SelfIo.Meter first = SelfIo.meter()) {
                 // loads and links the meter's path now: a first use inside a window would read this module's jar
                 // before the meter could see it
             }
@@ -178,12 +178,20 @@ public final class ProcfsProfiler implements Profiler {
      * @return the bytes read
      */
     static int read(RandomAccessFile file, byte[] buffer, Path path) throws IOException {
-        file.seek(0);
-        int n = file.read(buffer, 0, buffer.length);
+        int n;
+        try (SelfIo.OwnCall call = SelfIo.ownCall()) { // booked with the read, never apart from it at a window's edge
+            file.seek(0);
+            try {
+                n = file.read(buffer, 0, buffer.length);
+            } catch (IOException e) {
+                SelfIo.count(1, 0, 0, 0); // the kernel counted the failed call too
+                throw e;
+            }
+            SelfIo.count(1, Math.max(0, n), 0, 0);
+        }
         if (n <= 0 || n >= buffer.length) {
             throw new IOException("unexpected read of " + n + " bytes from " + path);
         }
-        SelfIo.count(1, n, 0, 0);
         return n;
     }
 
@@ -199,6 +207,11 @@ public final class ProcfsProfiler implements Profiler {
         /** For the service threads' files (PROCESS scope), so their readings never overwrite {@link #buffer}. */
         private final byte[] scratch;
         private ProcIo before;
+        private ProcIo after;
+        private SelfIo.Totals inWindow;
+        private SelfIo.Totals unplacedAtBegin = SelfIo.Totals.ZERO;
+        private Map<String, ProcIo> serviceAfter;
+        private Map<String, ProcIo> serviceOutsideAfter;
         private ServiceThreads.Readings serviceReadings;
         private Map<String, ProcIo> serviceOutsideBefore;
         private Map<String, ProcIo> serviceBefore;
@@ -240,36 +253,54 @@ public final class ProcfsProfiler implements Profiler {
             // sessions' snapshots, a tracer reading its trace file, jfr reading its recording back).
             // The JVM's service threads are read on both sides of each end of the window: inside, what they did is
             // surely in the window and is taken out; outside, it bounds what they may have done at the edges.
-            // A metered stretch of own work (the session's start) is booked up to here, outside this window.
-            SelfIo.settleOwnWork();
-            try {
-                serviceReadings = service == null ? null : service.readings();
-                serviceOutsideBefore = serviceReadings == null ? null : serviceReadings.read(scratch, true);
-                ownBefore = own.get();
-                int n = read();
-                before = ProcIo.parse(buffer, n);
-                serviceBefore = serviceOutsideBefore == null ? null : serviceReadings.read(scratch, false);
-            } finally {
-                SelfIo.resumeOwnWork(); // the rest of the start is inside, booked when the stretch ends
+            if (service == null) {
+                // A metered stretch of own work (the session's start) is booked up to here, outside this window.
+                SelfIo.settleOwnWork();
+                try {
+                    beginReadings();
+                } finally {
+                    SelfIo.resumeOwnWork(); // the rest of the start is inside, booked when the stretch ends
+                }
+            } else {
+                // The same for every thread's own work, and no own call of another thread half booked: see SelfIo
+                unplacedAtBegin = SelfIo.atProcessEdge(this::beginReadings);
             }
+        }
+
+        private void beginReadings() throws IOException {
+            serviceReadings = service == null ? null : service.readings();
+            serviceOutsideBefore = serviceReadings == null ? null : serviceReadings.read(scratch, true);
+            ownBefore = own.get();
+            int n = read();
+            before = ProcIo.parse(buffer, n);
+            serviceBefore = serviceOutsideBefore == null ? null : serviceReadings.read(scratch, false);
         }
 
         @Override
         public RecordingResult stop(OpSink sink) {
             metering.close(); // this window needs no metering of what follows its end; others may still
-            SelfIo.settleOwnWork(); // the session's stop so far is inside this window: booked before it closes
-            try {
-                return stopSettled();
-            } finally {
-                SelfIo.resumeOwnWork();
+            if (service == null) {
+                SelfIo.settleOwnWork(); // the session's stop so far is inside this window: booked before it closes
+                try {
+                    endReadings();
+                } finally {
+                    SelfIo.resumeOwnWork();
+                }
+                return RecordingResult.ofCounters(delta(before, after, inWindow));
             }
+            SelfIo.Totals unplacedAtEnd;
+            try {
+                unplacedAtEnd = SelfIo.atProcessEdge(this::endReadings);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // not thrown: endReadings reads through read()
+            }
+            return processResult(unplacedAtBegin.plus(unplacedAtEnd));
         }
 
-        private RecordingResult stopSettled() {
-            ProcIo after;
+        private void endReadings() {
             // listed again: a service thread that started inside the window counts from zero
-            Map<String, ProcIo> serviceAfter = serviceBefore == null ? null : serviceReadings.read(scratch, true);
-            SelfIo.Totals inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures
+            serviceAfter = serviceBefore == null ? null : serviceReadings.read(scratch, true);
+            inWindow = own.get().minus(ownBefore); // before the end read, which is not in its own figures
             try {
                 int n = read(); // close the window
                 after = ProcIo.parse(buffer, n);
@@ -277,25 +308,29 @@ public final class ProcfsProfiler implements Profiler {
                 throw new RecordingFailedException("procfs could not read " + path + " at the end of the block: "
                         + e.getMessage(), e);
             }
+            serviceOutsideAfter = serviceAfter == null ? null : serviceReadings.read(scratch, false);
+        }
+
+        private RecordingResult processResult(SelfIo.Totals unplaced) {
             if (serviceAfter == null) {
-                return RecordingResult.ofCounters(delta(before, after, inWindow));
+                return withNotes(delta(before, after, inWindow), null, null, unplacedNote(unplaced));
             }
-            Map<String, ProcIo> serviceOutsideAfter = serviceReadings.read(scratch, false);
             serviceReadings.close();
             ProcIo inside = ServiceThreads.delta(serviceBefore, serviceAfter);
             ProcIo edges = serviceOutsideAfter == null ? ProcIo.ZERO
                     : ServiceThreads.delta(serviceOutsideBefore, serviceOutsideAfter).minus(inside);
-            IoCounters counters = delta(before, after.minus(inside), inWindow);
-            List<String> notes = new ArrayList<>();
-            String edge = edgeNote(edges);
-            if (edge != null) {
-                notes.add(edge);
+            return withNotes(delta(before, after.minus(inside), inWindow), edgeNote(edges),
+                    endedNote(ServiceThreads.ended(serviceBefore, serviceAfter)), unplacedNote(unplaced));
+        }
+
+        private static RecordingResult withNotes(IoCounters counters, String... notes) {
+            List<String> all = new ArrayList<>();
+            for (String n : notes) {
+                if (n != null) {
+                    all.add(n);
+                }
             }
-            String ended = endedNote(ServiceThreads.ended(serviceBefore, serviceAfter));
-            if (ended != null) {
-                notes.add(ended);
-            }
-            return RecordingResult.ofCounters(counters, notes.toArray(new String[0]));
+            return RecordingResult.ofCounters(counters, all.toArray(new String[0]));
         }
 
         @Override
@@ -312,61 +347,67 @@ public final class ProcfsProfiler implements Profiler {
     }
 
     /**
-     * Measures one thread's own I/O for {@link SelfIo#meter()}: {@code /proc/thread-self/io} read at both ends.
-     * The first read is inside the measured stretch (the kernel counts it before the second read), the second is
-     * booked on its own.
+     * One thread's counters for {@link SelfIo#meter()}: {@code /proc/thread-self/io}, opened on that thread (the
+     * descriptor stays bound to it), read with one {@code pread} from whichever thread reads it.
      */
-    static final class ThreadMeter implements SelfIo.Meter {
+    static final class ThreadCounters implements SelfIo.ThreadCounters {
         private final RandomAccessFile file;
         private final byte[] buffer = new byte[BUFFER];
-        private final ProcIo before;
 
-        private ThreadMeter(RandomAccessFile file) throws IOException {
+        private ThreadCounters(RandomAccessFile file) {
             this.file = file;
-            this.before = ProcIo.parse(buffer, readUnbooked());
         }
 
-        static SelfIo.Meter start() {
-            RandomAccessFile file = null;
+        /** @return the calling thread's counters, or {@code null} if they cannot be opened */
+        static SelfIo.ThreadCounters open() {
             try {
-                file = new RandomAccessFile(THREAD_SELF.toFile(), "r");
-                return new ThreadMeter(file);
+                return new ThreadCounters(new RandomAccessFile(THREAD_SELF.toFile(), "r"));
             } catch (IOException | RuntimeException e) {
-                if (file != null) {
-                    closeQuietly(file);
-                }
-                return SelfIo.Meter.Factory.NONE.start();
+                return null;
             }
-        }
-
-        private int readUnbooked() throws IOException {
-            file.seek(0);
-            int n = file.read(buffer, 0, buffer.length);
-            if (n <= 0 || n >= buffer.length) {
-                throw new IOException("unexpected read of " + n + " bytes from " + THREAD_SELF);
-            }
-            return n;
         }
 
         @Override
-        public boolean exact() {
-            return true;
+        public int read(long[] into) {
+            try {
+                file.seek(0);
+                int n = file.read(buffer, 0, buffer.length);
+                if (n <= 0 || n >= buffer.length) {
+                    return -1;
+                }
+                ProcIo io = ProcIo.parse(buffer, n);
+                into[0] = io.syscr();
+                into[1] = io.rchar();
+                into[2] = io.syscw();
+                into[3] = io.wchar();
+                return n;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         @Override
         public void close() {
-            try {
-                int n = readUnbooked();
-                ProcIo after = ProcIo.parse(buffer, n);
-                SelfIo.count(after.syscr() - before.syscr() + 1, after.rchar() - before.rchar() + n,
-                        after.syscw() - before.syscw(), after.wchar() - before.wchar());
-            } catch (IOException | RuntimeException e) {
-                // nothing booked: an enclosing window may count this stretch; it is at worst an overcount by the
-                // library's own reads, which the caller's notes cannot learn of here
-            } finally {
-                closeQuietly(file);
-            }
+            closeQuietly(file);
         }
+    }
+
+    /**
+     * What to say when the library's own work on another thread (a session starting or stopping, a recording read
+     * back) did I/O at the very moment this window's counters were read: it may lie inside the window or outside.
+     *
+     * @param unplaced that I/O, at both ends
+     * @return the note, or {@code null} when there was none
+     */
+    static String unplacedNote(SelfIo.Totals unplaced) {
+        if (unplaced.readOps() == 0 && unplaced.writeOps() == 0 && unplaced.bytesRead() == 0
+                && unplaced.bytesWritten() == 0) {
+            return null;
+        }
+        return "the library's own work on another thread (a session starting or stopping, a recording read back) made "
+                + unplaced.readOps() + " read and " + unplaced.writeOps() + " write calls (" + unplaced.bytesRead()
+                + " B read, " + unplaced.bytesWritten() + " B written) at the very moment this block began or ended, "
+                + "which procfs cannot place inside or outside it: these counts may be off by up to that much";
     }
 
     /**

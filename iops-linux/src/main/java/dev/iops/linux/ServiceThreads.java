@@ -166,13 +166,15 @@ final class ServiceThreads {
      */
     static int readBooked(RandomAccessFile f, byte[] buffer, String what) throws IOException {
         int n;
-        try {
-            n = f.read(buffer, 0, buffer.length);
-        } catch (IOException e) {
-            SelfIo.count(1, 0, 0, 0);
-            throw e;
+        try (SelfIo.OwnCall call = SelfIo.ownCall()) { // booked with the read, never apart at a window's edge
+            try {
+                n = f.read(buffer, 0, buffer.length);
+            } catch (IOException e) {
+                SelfIo.count(1, 0, 0, 0);
+                throw e;
+            }
+            SelfIo.count(1, Math.max(0, n), 0, 0);
         }
-        SelfIo.count(1, Math.max(0, n), 0, 0);
         if (n <= 0 || n >= buffer.length) {
             throw new IOException("unexpected read of " + n + " bytes from /proc/self/task/" + what);
         }

@@ -55,8 +55,9 @@ final class StraceRecording implements Recording {
         beginMarker = tracer.newMarker("begin");
         endMarker = tracer.newMarker("end");
         pinThread();
-        // strace appends, so the begin marker's line will be at or after the file's present size
-        startOffset = tracer.size();
+        // strace appends, so the begin marker's line will be at or after the file's present size; read from earlier
+        // when another thread's own work began before it, so that its calls are known as the library's
+        startOffset = tracer.readFrom();
         StraceTracer.marker(beginMarker);
     }
 

@@ -50,20 +50,6 @@ final class StraceTracer implements SharedTracer.Attachment {
     static final String OWN_WORK_BEGIN = MARKER_DIR + "own-work-begin";
     /** Marks its end. */
     static final String OWN_WORK_END = MARKER_DIR + "own-work-end";
-    private static final SelfIo.OwnWorkMarks OWN_WORK_MARKS = new SelfIo.OwnWorkMarks() {
-        private final Path begin = Path.of(OWN_WORK_BEGIN);
-        private final Path end = Path.of(OWN_WORK_END);
-
-        @Override
-        public void begin() {
-            marker(begin);
-        }
-
-        @Override
-        public void end() {
-            marker(end);
-        }
-    };
     /** {@code iops-strace-<pid>-}: the pid keeps this JVM's files apart from other JVMs' in a shared temp dir. */
     static final String PREFIX = "iops-strace-" + ProcessHandle.current().pid() + "-";
     private static final Duration POLL = Duration.ofNanos(200_000);
@@ -88,6 +74,7 @@ final class StraceTracer implements SharedTracer.Attachment {
     private final AffinityHelper helper;
     private final Yama.Grant grant;
     private final SelfIo.Registration attached;
+    private final StraceOwnWork ownWork;
     private final SelfIo.Registration marks;
     /** What strace adds to one traced call, measured at attach; 0 if it could not be told from noise. */
     private volatile long costPerCallNanos;
@@ -106,7 +93,8 @@ final class StraceTracer implements SharedTracer.Attachment {
         this.helper = helper;
         this.grant = grant;
         this.attached = SelfIo.attachedTracer(StraceProfiler.NAME);
-        this.marks = SelfIo.markOwnWork(OWN_WORK_MARKS); // strace sees calls in order, not on nanoTime's clock
+        this.ownWork = new StraceOwnWork(trace);
+        this.marks = SelfIo.markOwnWork(ownWork); // strace sees calls in order, not on nanoTime's clock
     }
 
     /**
@@ -422,6 +410,14 @@ final class StraceTracer implements SharedTracer.Attachment {
     /** @return the current size of the trace file (an fstat: not traced) */
     long size() throws IOException {
         return trace.size();
+    }
+
+    /**
+     * @return where a window that opens now starts reading: the trace's size, or earlier, where another thread's
+     *         stretch of own work still running began (see {@link StraceOwnWork})
+     */
+    long readFrom() throws IOException {
+        return ownWork.readFrom();
     }
 
     @Override
