@@ -60,6 +60,8 @@ final class KernelCalls {
 
         int poll(int[] fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
+        int setpriority(int which, int who, int prio) throws LastErrorException;
+
         int unshare(int flags) throws LastErrorException;
 
         int getpagesize();
@@ -265,6 +267,21 @@ final class KernelCalls {
      * @param timeoutMillis the longest wait
      * @return how many have input; 0 on timeout or interruption
      */
+    /**
+     * Sets one thread's nice value ({@code setpriority(PRIO_PROCESS, tid, nice)}: on Linux it names a thread).
+     *
+     * @param tid  the OS thread id, 0 for the calling thread; -1 only binds the call (it fails, changing nothing)
+     * @param nice the value, -20 (first) to 19
+     * @return true if it was set; false if refused (a lower value needs {@code CAP_SYS_NICE}) or failed
+     */
+    static boolean setNice(long tid, int nice) {
+        try {
+            return Holder.LIBC.setpriority(0, (int) tid, nice) == 0;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
     static int poll(int[] set, int count, int timeoutMillis) {
         try {
             return Holder.LIBC.poll(set, new NativeLong(count), timeoutMillis);

@@ -24,6 +24,8 @@ import java.util.Map;
 final class TracepointRecording implements Recording {
     /** Poll period of the draining thread when its buffers stay under the watermark; also its exit latency. */
     static final int POLL_MILLIS = 20;
+    /** The draining thread's nice value where the process may raise it. */
+    static final int DRAINER_NICE = -10;
 
     /** What a session needs. */
     record Settings(TracepointIds ids, PerfSyscalls table, long syscallNr, int[] cpus, int pagesPerCpu,
@@ -170,6 +172,7 @@ final class TracepointRecording implements Recording {
     private static void warmUp(TracepointSet set, TracepointStream stream) {
         set.drain(stream); // the drain path (its classes, its VarHandle modes)
         KernelCalls.warmRelease(); // the release path
+        KernelCalls.setNice(-1, 0); // the drainer's first native call, bound (it fails: no thread -1)
         KernelCalls.poll(KernelCalls.pollSet(set.pollable()), 2 * set.size(), 0); // the native call, bound
         // and the path from an open to a resolution (readlink, the target's kind, the records)
         OpenedPaths warm = new OpenedPaths(fd -> OpenedPaths.LinkReader.PROC_SELF.read(fd) == null ? "/" : "/");
@@ -204,6 +207,10 @@ final class TracepointRecording implements Recording {
         if (s == null) {
             return; // the start failed before opening anything
         }
+        // Ahead of ordinary threads: on a loaded machine a drainer that waits its turn for tens of milliseconds lets
+        // the buffers fill (the window then fails). It runs only during a block, briefly at each watermark; as root
+        // (or with CAP_SYS_NICE) it gets nice -10, elsewhere it stays as it is.
+        KernelCalls.setNice(0, DRAINER_NICE); // 0: the calling thread
         drainerReady.countDown();
         if (stopping()) {
             s.close();

@@ -187,6 +187,28 @@ class TracepointAcceptanceTest {
     }
 
     @Test
+    void theDrainingThreadRunsAheadOfOrdinaryThreadsAsRoot() throws Exception {
+        assumeThat(TracepointProfiler.read("/proc/self/status")).as("root").containsPattern("Uid:\\s+0\\s");
+        List<Integer> nice = new ArrayList<>();
+        Iops.with().profiler(TracepointProfiler.NAME).measure(() -> {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : tasks.toList()) {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    if (comm.startsWith("iops-tracepoint")) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        // after "(comm) ": state is field 3; nice is field 19
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        nice.add(Integer.parseInt(f[16]));
+                    }
+                }
+            }
+        });
+        // an earlier session's drainer may still be releasing its events: it was raised too
+        assertThat(nice).as("the drainers' nice values").isNotEmpty()
+                .allMatch(n -> n == TracepointRecording.DRAINER_NICE);
+    }
+
+    @Test
     void aFileOpenedAndClosedInsideTheBlockHasItsPathWhenResolvedWhileOpen() throws Exception {
         TracepointProfiler profiler = new TracepointProfiler();
         TracepointRecording recording = new TracepointRecording(profiler.settings(
