@@ -220,19 +220,19 @@ class SessionFaultsTest {
     }
 
     @Test
-    void aStretchOfOwnWorkIsKnownByThreadAndTimeOnlyWhileAWindowReadsThem() throws Exception {
+    void aStretchOfOwnWorkIsKnownByThreadAndTimeWhileItRunsOrAWindowReadsThem() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/thread-self")),
                 "needs /proc/thread-self (Linux)");
         String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
         long tid = Long.parseLong(link.substring(link.lastIndexOf('/') + 1));
         long before = System.nanoTime();
-        long during;
+        long ranUnread;
         try (SelfIo.OwnWork unread = SelfIo.ownWork()) {
-            during = System.nanoTime();
-            // a running stretch is kept even before a window reads stretches: one may open while it runs
-            assertThat(SelfIo.isOwnWork(tid, during)).as("a running stretch").isTrue();
+            ranUnread = System.nanoTime();
+            // kept while it runs: a perf window may open on another thread meanwhile and ask (issue 19)
+            assertThat(SelfIo.isOwnWork(tid, ranUnread)).as("no window reads own work yet, but it runs").isTrue();
         }
-        assertThat(SelfIo.isOwnWork(tid, during)).as("no window read it: not kept once ended").isFalse();
+        assertThat(SelfIo.isOwnWork(tid, ranUnread)).as("ended while no window read it: forgotten").isFalse();
         long inside;
         long after;
         try (SelfIo.Registration reader = SelfIo.readOwnWork()) {

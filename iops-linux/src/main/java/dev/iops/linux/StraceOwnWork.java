@@ -42,6 +42,8 @@ final class StraceOwnWork implements SelfIo.OwnWorkMarks {
 
     StraceOwnWork(TraceFile trace) {
         this.trace = trace;
+        // loaded now, while strace attaches: a first begin() inside a window would read the class file before its mark
+        java.util.List.of(Stretch.class);
     }
 
     @Override
@@ -50,7 +52,12 @@ final class StraceOwnWork implements SelfIo.OwnWorkMarks {
         synchronized (this) {
             long size = size(); // the begin mark's line lands at or after it: strace appends
             s = new Stretch(size < 0 ? 0 : size); // unknown: from the start of the trace, to be safe
-            stretches.removeIf(e -> e.end >= 0 && e.end <= size); // wholly before any window still to open
+            for (java.util.Iterator<Stretch> it = stretches.iterator(); it.hasNext(); ) {
+                long end = it.next().end;
+                if (end >= 0 && end <= size) {
+                    it.remove(); // wholly before any window still to open
+                }
+            }
             stretches.add(s);
         }
         open.get().push(s);
