@@ -20,16 +20,23 @@ import java.util.function.IntPredicate;
  * of every other process already running at the start before they are written; this process's are unaffected. A
  * process started later still passes, and is sorted out in user space as before.
  *
+ * <p>Once ids wrapped around {@code pid_max} (32768 on many machines), processes started before the wrap sit above
+ * the next id: those running at the start are excluded one by one (up to {@link #MAX_EXCLUDED}; a thread of theirs
+ * started later still passes, and is sorted out in user space).
+ *
  * <p>Kept out: a process in another pid namespace (the kernel compares global ids, which it cannot read), or ids
  * close enough to {@code pid_max} to wrap inside the block. If ids wrap all the same, a thread or child started
  * in the block gets an id the clause drops; the stream sees its fork record and the window fails, never short.
  * Immutable, thread-safe.
  */
 final class OwnTids implements IntPredicate {
-    /** The kernel takes filters up to a page (4095 characters); the syscall clause needs up to ~600 of them. */
-    static final int MAX_CLAUSE = 2400;
     /**
-     * Fewer ids left above the next than this, or than a quarter of {@code pid_max}, and the clause is not used:
+     * The kernel takes filters up to a page (4095 characters); the syscall clause needs up to ~600 of them, the
+     * excluded processes up to ~1100.
+     */
+    static final int MAX_CLAUSE = 2000;
+    /**
+     * Fewer ids left above the next than this, or than a sixteenth of {@code pid_max}, and the clause is not used:
      * ids could wrap inside a block (32768 is a common {@code pid_max}; systemd sets 4194304).
      */
     static final int MIN_HEADROOM = 1 << 20;
@@ -37,14 +44,18 @@ final class OwnTids implements IntPredicate {
     static final String INIT_PID_NS = "pid:[4026531836]";
     private static final Path LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
     /** No clause: every process's records reach the buffers. */
-    static final OwnTids NONE = new OwnTids(new int[0], Integer.MIN_VALUE);
+    static final OwnTids NONE = new OwnTids(new int[0], Integer.MIN_VALUE, new int[0]);
+    /** The most processes above {@code next} excluded one by one (after ids wrapped, old ones sit there). */
+    static final int MAX_EXCLUDED = 48;
 
     private final int[] listed;
     private final int above;
+    private final int[] excluded;
 
-    private OwnTids(int[] listed, int above) {
+    private OwnTids(int[] listed, int above, int[] excluded) {
         this.listed = listed;
         this.above = above;
+        this.excluded = excluded;
     }
 
     /**
@@ -55,16 +66,30 @@ final class OwnTids implements IntPredicate {
      * @return the clause, or {@link #NONE} when ids are too close to wrapping or unknown
      */
     static OwnTids of(int[] tids, long next, long pidMax) {
-        if (tids.length == 0 || next <= 0 || pidMax - next < Math.min(MIN_HEADROOM, pidMax / 4)) {
+        return of(tids, next, pidMax, new int[0]);
+    }
+
+    /**
+     * @param tids    as {@link #of(int[], long, long)}
+     * @param next    as there
+     * @param pidMax  as there
+     * @param running the ids of the other processes running at the start: those above {@code next} (where they are
+     *                once ids wrapped around {@code pid_max}) are excluded one by one, the first
+     *                {@link #MAX_EXCLUDED} of them (their main threads: where a shell tool's calls come from)
+     * @return the clause, or {@link #NONE} when ids are too close to wrapping or unknown
+     */
+    static OwnTids of(int[] tids, long next, long pidMax, int[] running) {
+        if (tids.length == 0 || next <= 0 || pidMax - next < Math.min(MIN_HEADROOM, pidMax / 16)) {
             return NONE;
         }
+        int[] excluded = Arrays.stream(running).filter(p -> p >= next).sorted().limit(MAX_EXCLUDED).toArray();
         // one test per thread while they fit in the kernel's page; beyond, every id from the lowest (the JVM's main
         // thread) up, which lets through the processes started after this one as well
         if (tids.length * 25 > MAX_CLAUSE) {
-            return new OwnTids(new int[0], (int) Math.min(next, Arrays.stream(tids).min().getAsInt()));
+            return new OwnTids(new int[0], (int) Math.min(next, Arrays.stream(tids).min().getAsInt()), excluded);
         }
         int[] listed = Arrays.stream(tids).filter(t -> t < next).toArray();
-        return new OwnTids(listed, (int) next);
+        return new OwnTids(listed, (int) next, excluded);
     }
 
     /**
@@ -100,10 +125,36 @@ final class OwnTids implements IntPredicate {
                     }
                 }
             }
-            return of(Arrays.copyOf(tids, n), next, pidMax);
+            return of(Arrays.copyOf(tids, n), next, pidMax, running(next, (int) ProcessHandle.current().pid()));
         } catch (IOException | RuntimeException e) {
             return NONE;
         }
+    }
+
+    /** The processes in /proc with an id of at least {@code next} (none until ids wrapped), but this one. */
+    private static int[] running(long next, int self) throws IOException {
+        int[] found = new int[16];
+        int n = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.isEmpty() || name.charAt(0) < '1' || name.charAt(0) > '9') {
+                    continue;
+                }
+                try {
+                    int pid = Integer.parseInt(name);
+                    if (pid >= next && pid != self) {
+                        if (n == found.length) {
+                            found = Arrays.copyOf(found, n * 2);
+                        }
+                        found[n++] = pid;
+                    }
+                } catch (NumberFormatException e) {
+                    // not a process
+                }
+            }
+        }
+        return Arrays.copyOf(found, n);
     }
 
     /**
@@ -118,7 +169,11 @@ final class OwnTids implements IntPredicate {
         for (int tid : listed) {
             sb.append("common_pid == ").append(tid).append(" || ");
         }
-        return sb.append("common_pid >= ").append(above).append(')').toString();
+        sb.append("(common_pid >= ").append(above);
+        for (int pid : excluded) {
+            sb.append(" && common_pid != ").append(pid);
+        }
+        return sb.append("))").toString();
     }
 
     /**
@@ -128,7 +183,7 @@ final class OwnTids implements IntPredicate {
     @Override
     public boolean test(int tid) {
         if (tid >= above) {
-            return true;
+            return Arrays.binarySearch(excluded, tid) < 0;
         }
         for (int t : listed) {
             if (t == tid) {

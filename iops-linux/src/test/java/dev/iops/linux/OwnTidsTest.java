@@ -10,7 +10,7 @@ class OwnTidsTest {
     void keepsTheListedThreadsAndEveryIdFromTheNextOne() {
         OwnTids t = OwnTids.of(new int[]{5120, 5000, 5001}, 6000, 4_194_304);
         assertThat(t.and("id == 0 || id == 1")).isEqualTo("(id == 0 || id == 1) && (common_pid == 5120 || "
-                + "common_pid == 5000 || common_pid == 5001 || common_pid >= 6000)");
+                + "common_pid == 5000 || common_pid == 5001 || (common_pid >= 6000))");
         assertThat(t.test(5000)).isTrue();
         assertThat(t.test(6000)).isTrue();
         assertThat(t.test(70_000)).isTrue();
@@ -22,13 +22,14 @@ class OwnTidsTest {
     @Test
     void aThreadListedAfterTheNextIdWasReadIsCoveredByTheRange() {
         OwnTids t = OwnTids.of(new int[]{100, 6001}, 6000, 4_194_304);
-        assertThat(t.and("id == 0")).isEqualTo("(id == 0) && (common_pid == 100 || common_pid >= 6000)");
+        assertThat(t.and("id == 0")).isEqualTo("(id == 0) && (common_pid == 100 || (common_pid >= 6000))");
     }
 
     @Test
     void noClauseWhenIdsMayWrapInsideTheBlock() {
-        assertThat(OwnTids.of(new int[]{30_000}, 30_001, 32_768)).isSameAs(OwnTids.NONE);
+        assertThat(OwnTids.of(new int[]{31_000}, 31_001, 32_768)).isSameAs(OwnTids.NONE); // 1767 left: < 2048
         assertThat(OwnTids.of(new int[]{20_000}, 20_001, 32_768)).isNotSameAs(OwnTids.NONE); // 12767 left of 32768
+        assertThat(OwnTids.of(new int[]{30_000}, 30_001, 32_768)).isNotSameAs(OwnTids.NONE); // 2767 left
         assertThat(OwnTids.of(new int[]{4_000_000}, 4_000_001, 4_194_304)).isSameAs(OwnTids.NONE);
         assertThat(OwnTids.of(new int[]{5}, 0, 4_194_304)).as("next id unknown").isSameAs(OwnTids.NONE);
         assertThat(OwnTids.of(new int[0], 100, 4_194_304)).isSameAs(OwnTids.NONE);
@@ -44,7 +45,7 @@ class OwnTidsTest {
             tids[i] = 1000 + 3 * i;
         }
         OwnTids t = OwnTids.of(tids, 9000, 4_194_304);
-        assertThat(t.and("id == 0")).isEqualTo("(id == 0) && (common_pid >= 1000)");
+        assertThat(t.and("id == 0")).isEqualTo("(id == 0) && ((common_pid >= 1000))");
         assertThat(t.test(999)).isFalse();
         assertThat(t.test(1001)).isTrue();
     }
@@ -96,5 +97,25 @@ class OwnTidsTest {
         stream.pass();
         assertThat(stream.uncovered()).isEqualTo(2);
         assertThat(TracepointProfiler.uncovered(1)).contains("wrapped").contains("pid_max");
+    }
+
+    @Test
+    void onceIdsWrappedTheProcessesRunningAboveTheNextIdAreExcluded() {
+        // pid_max 32768, ids wrapped: next is 10496, two `yes` loops started before the wrap run as 30521 and 30522
+        OwnTids t = OwnTids.of(new int[]{9000}, 10_496, 32_768, new int[]{30_522, 42, 30_521, 10_000});
+        assertThat(t.and("id == 1")).isEqualTo("(id == 1) && (common_pid == 9000 || (common_pid >= 10496 && "
+                + "common_pid != 30521 && common_pid != 30522))");
+        assertThat(t.test(30_521)).isFalse();
+        assertThat(t.test(30_522)).isFalse();
+        assertThat(t.test(10_497)).as("a process started in the block").isTrue();
+        assertThat(t.test(10_000)).as("below next: dropped by the range").isFalse();
+        assertThat(t.test(9000)).isTrue();
+        int[] many = new int[200];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = 20_000 + i;
+        }
+        String filter = OwnTids.of(new int[]{9000}, 10_496, 32_768, many).and(PerfSyscalls.forArch("amd64").filter());
+        assertThat(filter).contains("common_pid != 20047").doesNotContain("common_pid != 20048");
+        assertThat(filter.length()).isLessThan(4095);
     }
 }
