@@ -27,11 +27,26 @@ class FsUsageWatchdogTest {
     @TempDir
     Path dir;
 
+    /**
+     * Written once per test: /bin/sh reads a script as it runs it, so rewriting the file under a shell that has not
+     * reached its {@code exec} yet (a loaded machine) would end that shell early.
+     */
     private Path fakeFsUsage() throws IOException {
         Path fake = dir.resolve("fs_usage");
-        Files.writeString(fake, "#!/bin/sh\necho \"fake fs_usage $*\"\nexec sleep 300\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        if (Files.notExists(fake)) {
+            Files.writeString(fake, "#!/bin/sh\necho \"fake fs_usage $*\"\nexec sleep 300\n");
+            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        }
         return fake;
+    }
+
+    /** Waits, bounded, until a file has content: the tracer writes its first line after the watchdog's pid file. */
+    private static String awaitContent(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.size(file) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return Files.readString(file);
     }
 
     /** Kills what the watchdog started, if it is still there (only when an assertion failed). */
@@ -79,8 +94,7 @@ class FsUsageWatchdogTest {
         try {
             long tracer = awaitPid(pidFile);
             assertThat(ProcessHandle.of(tracer)).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
-            Thread.sleep(100);
-            assertThat(Files.readString(trace)).isEqualTo("fake fs_usage -w -f filesys " + jvm + "\n");
+            assertThat(awaitContent(trace)).isEqualTo("fake fs_usage -w -f filesys " + jvm + "\n");
             Files.createFile(stop);
             assertThat(sh.waitFor(10, TimeUnit.SECONDS)).as("watchdog exits after the stop file").isTrue();
             awaitGone(tracer);
