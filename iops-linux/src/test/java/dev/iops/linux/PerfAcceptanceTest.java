@@ -245,8 +245,9 @@ class PerfAcceptanceTest {
             assertThatThrownBy(() -> perf(Scope.THREAD).measure(() -> { }))
                     .isInstanceOf(ProfilerStartException.class)
                     .hasMessage("perf may not trace this JVM's system calls: \"\\___ can't access trace events\". "
-                            + "Run as root, or give perf CAP_PERFMON and read access to /sys/kernel/tracing (or set "
-                            + "kernel.perf_event_paranoid=-1), or use -Diops.profiler=strace.");
+                            + "perf runs as the JVM's user with the capabilities of the JVM's ambient set only: run "
+                            + "as root, or start the JVM with CAP_PERFMON in its ambient set and tracefs readable to its "
+                            + "group (see docs/profilers/perf.md#permissions), or use -Diops.profiler=strace.");
             IopsReport r = Iops.with().scope(Scope.THREAD).histogram().measure(() -> { });
             assertThat(r.profiler()).isNotEqualTo(PerfProfiler.NAME);
             assertThat(r.notes()).anySatisfy(n -> assertThat(n).startsWith("passed over perf (priority 350): failed to "
